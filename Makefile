@@ -1,0 +1,72 @@
+# French Novel Tool — every command a newcomer runs. `make help` lists them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup services chromium test test-fast lint typecheck format serve worker beat flower \
+        bench-pipeline bench-quality bench-service bench-llm reliability-report clean
+
+help: ## List every target
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-20s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install the package with its dev extras (quick when done)
+
+services: ## Make sure PostgreSQL and Redis answer on 127.0.0.1 (starts them when needed)
+	@bash scripts/services.sh
+
+chromium: ## Install Debian's Chromium for the browser tests when it is missing
+	@bash scripts/chromium.sh
+
+test: setup services chromium ## Set everything up and run the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: setup ## Unit tests only (no services needed)
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+lint: setup ## ruff and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: setup ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+serve: setup ## Start the service at http://localhost:5000 (SQLite + embedded Redis + worker + beat)
+	$(BIN)/frenchnovel serve --host 127.0.0.1 --port 5000
+
+worker: setup ## Start a Celery worker (needs REDIS_URL)
+	$(BIN)/frenchnovel worker
+
+beat: setup ## Start Celery beat (cleanup and reaper)
+	$(BIN)/frenchnovel beat
+
+flower: setup ## Start Flower on port 5555
+	$(BIN)/frenchnovel flower
+
+bench-pipeline: setup ## Pages/s of extract and of the whole pipeline, 1 and 2 workers, peak memory
+	$(BIN)/python bench/pipeline.py
+
+bench-quality: setup ## Segmentation F1 and rewriting quality against references
+	$(BIN)/python bench/quality.py
+
+bench-service: setup services ## Service wall time vs in-process, 202 latency, poll p50/p99
+	$(BIN)/python bench/service.py
+
+bench-llm: setup services ## LLM engine throughput against the fake Gemini, vs the lower bound
+	$(BIN)/python bench/llm.py
+
+reliability-report: setup services ## Run the reliability suites and print one table
+	$(BIN)/python bench/reliability_report.py
+
+clean: ## Remove caches, build output and local state (keeps .venv)
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist var tests/browser/artifacts

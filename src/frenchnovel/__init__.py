@@ -1,0 +1,3 @@
+"""French Novel Tool: French novels in, short self-standing sentences out."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Credits: pricing, the append-only ledger and its invariants."""

@@ -1,0 +1,30 @@
+"""Prices in credits per 1,000 tokens (DESIGN.md, "Pricing"), and the token estimate."""
+
+from __future__ import annotations
+
+import math
+
+# credits per 1,000 tokens, by model name prefix; the longest matching prefix wins.
+_PRICES: dict[str, int] = {
+    "local": 1,
+    "gemini-2.5-flash": 1,
+    "gemini-2.5-flash-lite": 1,
+    "gemini-2.5-pro": 5,
+}
+_DEFAULT_PRICE = 1
+
+
+def estimate_tokens(chars: int) -> int:
+    """Tokens for ``chars`` characters when no real usage is reported: ceil(chars / 4 × 1.10)."""
+    return math.ceil(chars / 4 * 1.10)
+
+
+def price_per_1k(model: str) -> int:
+    """Credits per 1,000 tokens for ``model``."""
+    matches = [prefix for prefix in _PRICES if model.startswith(prefix)]
+    return _PRICES[max(matches, key=len)] if matches else _DEFAULT_PRICE
+
+
+def credits_for(tokens: int, model: str) -> int:
+    """Credits that ``tokens`` tokens of ``model`` cost, rounded up to a whole credit."""
+    return math.ceil(tokens * price_per_1k(model) / 1000)

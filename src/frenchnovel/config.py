@@ -1,0 +1,94 @@
+"""The one settings object, read from the environment (see DESIGN.md, "Environment")."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from frenchnovel.errors import SettingsError
+
+Engine = Literal["local", "gemini", "openai"]
+
+
+class Settings(BaseSettings):
+    """Service-wide configuration. Bad values fail at start-up with a clear message."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    redis_url: str | None = None
+    database_url: str | None = None
+    storage_dir: Path = Path("./var")
+
+    async_processing_enabled: bool = True
+    chunking_threshold_pages: int = Field(50, ge=1)
+    chunk_size_pages: int = Field(50, ge=1, le=500)
+    max_workers: int = Field(4, ge=1, le=64)
+    worker_memory_limit_mb: int = Field(2048, ge=64)
+    task_timeout_seconds: int = Field(3600, ge=5)
+    max_file_size_mb: int = Field(50, ge=1, le=2048)
+    max_pages: int = Field(2000, ge=1)
+    job_retention_hours: int = Field(24, ge=1)
+    rate_limit_submissions: int = Field(10, ge=1)
+    max_concurrent_jobs_per_user: int = Field(3, ge=1)
+    monthly_credit_grant: int = Field(10_000, ge=0)
+    credit_overdraft_floor: int = Field(-100, le=0)
+
+    default_engine: Engine = "local"
+    gemini_api_key: str | None = None
+    gemini_base_url: str | None = None
+    gemini_model_balanced: str = "gemini-2.5-flash"
+    gemini_model_speed: str = "gemini-2.5-flash-lite"
+    gemini_model_quality: str = "gemini-2.5-pro"
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    llm_batch_size: int = Field(20, ge=1, le=200)
+    llm_requests_per_minute: int = Field(300, ge=1)
+    llm_tokens_per_minute: int = Field(200_000, ge=100)
+    llm_concurrency: int = Field(8, ge=1, le=256)
+    llm_timeout_seconds: float = Field(120.0, gt=0)
+
+    cors_origins: list[str] = Field(default_factory=list)
+    debug: bool = False
+
+    @field_validator("redis_url", "database_url", "gemini_api_key", "openai_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def max_file_size_bytes(self) -> int:
+        return self.max_file_size_mb * 1024 * 1024
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, SQLite under ``STORAGE_DIR`` when ``DATABASE_URL`` is unset."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgres://"):
+                url = "postgresql://" + url.removeprefix("postgres://")
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+            return url
+        return f"sqlite:///{(self.storage_dir / 'frenchnovel.db').resolve()}"
+
+
+def load_settings() -> Settings:
+    """Read the environment, turning pydantic's report into one readable message."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"bad configuration: {problems}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cleared by tests with ``get_settings.cache_clear()``)."""
+    return load_settings()

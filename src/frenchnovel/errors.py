@@ -1,0 +1,73 @@
+"""One error base class for the whole project, with the codes of DESIGN.md.
+
+The HTTP mapping lives in ``api/errors.py``; the CLI prints ``error: CODE: message``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID_PDF = "INVALID_PDF"
+    ENCRYPTED_PDF = "ENCRYPTED_PDF"
+    EMPTY_PDF = "EMPTY_PDF"
+    NO_TEXT_LAYER = "NO_TEXT_LAYER"
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    TOO_MANY_PAGES = "TOO_MANY_PAGES"
+    INVALID_SETTINGS = "INVALID_SETTINGS"
+    INSUFFICIENT_CREDITS = "INSUFFICIENT_CREDITS"
+    RATE_LIMITED = "RATE_LIMITED"
+    UNAUTHORIZED = "UNAUTHORIZED"
+    JOB_NOT_FOUND = "JOB_NOT_FOUND"
+    INVALID_JOB_STATUS = "INVALID_JOB_STATUS"
+    TOO_MANY_JOBS = "TOO_MANY_JOBS"
+    CHUNK_PROCESSING_ERROR = "CHUNK_PROCESSING_ERROR"
+    TASK_TIMEOUT = "TASK_TIMEOUT"
+    ENGINE_ERROR = "ENGINE_ERROR"
+    PROCESSING_ERROR = "PROCESSING_ERROR"
+
+
+class FrenchNovelError(Exception):
+    """A failure a person can understand: a stable code and a plain message."""
+
+    code: ErrorCode = ErrorCode.PROCESSING_ERROR
+
+    def __init__(self, message: str, *, code: ErrorCode | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return f"{self.code.value}: {self.message}"
+
+
+class InputError(FrenchNovelError):
+    """The uploaded file cannot be processed (bad, encrypted, empty, scanned, too big)."""
+
+    code = ErrorCode.INVALID_PDF
+
+
+class SettingsError(FrenchNovelError):
+    """A setting is out of range or unknown."""
+
+    code = ErrorCode.INVALID_SETTINGS
+
+
+class EngineError(FrenchNovelError):
+    """The rewriting engine refused the work for good (bad key, bad request)."""
+
+    code = ErrorCode.ENGINE_ERROR
+
+
+class TransientEngineError(FrenchNovelError):
+    """The rewriting engine failed in a way that a retry may cure (429, 5xx, timeout)."""
+
+    code = ErrorCode.ENGINE_ERROR
+
+
+class Cancelled(FrenchNovelError):
+    """The job was cancelled while this work was running; stop quietly."""
+
+    code = ErrorCode.INVALID_JOB_STATUS

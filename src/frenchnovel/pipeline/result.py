@@ -1,0 +1,79 @@
+"""The result of a processing: ordered short sentences with their source, page and stats.
+
+Its JSON form is the contract of DESIGN.md ("Result JSON"), shared by the CLI and the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class OutputSentence:
+    """One short sentence, the source sentence it came from, and the page where that one starts."""
+
+    text: str
+    original: str
+    page: int
+    rewritten: bool
+
+
+@dataclass(slots=True)
+class Stats:
+    image_only_pages: int = 0
+    source_sentences: int = 0
+    sentences: int = 0
+    rewritten: int = 0
+    fallbacks: int = 0
+    tokens: int = 0
+    engine: str = "local"
+    model: str = "local"
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    """What one page range yields: the sentences that *start* on its pages, and its counters."""
+
+    first_page: int
+    last_page: int
+    sentences: list[OutputSentence] = field(default_factory=list)
+    image_only_pages: int = 0
+    source_sentences: int = 0
+    rewritten: int = 0
+    fallbacks: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChunkResult:
+        values = dict(data)
+        values["sentences"] = [OutputSentence(**s) for s in values.get("sentences", [])]
+        return cls(**values)
+
+
+@dataclass(slots=True)
+class Result:
+    sentences: list[OutputSentence]
+    page_count: int
+    stats: Stats
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result JSON: sentences with their 0-based ``index`` in reading order."""
+        return {
+            "sentences": [{"index": i, **asdict(s)} for i, s in enumerate(self.sentences)],
+            "page_count": self.page_count,
+            "stats": asdict(self.stats),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Result:
+        sentences = [
+            OutputSentence(s["text"], s["original"], s["page"], s["rewritten"])
+            for s in data["sentences"]
+        ]
+        return cls(sentences, data["page_count"], Stats(**data["stats"]))
