@@ -55,3 +55,11 @@ def get_rewriter(options: JobOptions, settings: Settings) -> Rewriter:
 
         return OpenAIRewriter.from_settings(options, settings)
     raise SettingsError(f"unknown engine {options.engine!r}")
+
+
+def ensure_engine_available(options: JobOptions, settings: Settings) -> None:
+    """Refuse at submission an engine that could not run (e.g. its API key is missing)."""
+    if options.engine == "gemini" and not settings.gemini_api_key:
+        raise SettingsError("the gemini engine needs GEMINI_API_KEY on the server")
+    if options.engine == "openai" and not (settings.openai_api_key or settings.openai_base_url):
+        raise SettingsError("the openai engine needs OPENAI_API_KEY or OPENAI_BASE_URL on the server")
