@@ -1,0 +1,1 @@
+"""Persistence: the database (models, engine, migrations), accounts and uploaded files."""
