@@ -102,3 +102,11 @@ def upgrade_database(settings: Settings | None = None) -> None:
     if make_url(url).get_backend_name() == "sqlite":
         create_db_engine(url).dispose()  # creates the directory of the file
     command.upgrade(alembic_config(url), "head")
+
+
+def ensure_schema(settings: Settings | None = None) -> None:
+    """Upgrade a SQLite database on the spot (one-machine convenience); PostgreSQL is left to
+    ``frenchnovel db upgrade`` so that several servers never race to migrate it."""
+    settings = settings or get_settings()
+    if make_url(settings.sqlalchemy_url).get_backend_name() == "sqlite":
+        upgrade_database(settings)

@@ -1,0 +1,211 @@
+"""Uploaded PDFs and results on disk, under ``STORAGE_DIR/<job_id>/``.
+
+An upload is parsed from the raw request stream and written to disk as it arrives, so the size
+limit is enforced while reading: a 2 GB upload is refused after ``MAX_FILE_SIZE_MB`` without ever
+being buffered in memory or in a temporary file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from frenchnovel.errors import ErrorCode, InputError
+from frenchnovel.pipeline.result import Result
+
+SOURCE_NAME = "source.pdf"
+RESULT_NAME = "result.json"
+MAX_FIELD_BYTES = 16 * 1024
+MAX_FIELDS = 32
+# Multipart headers and the settings fields travel beside the file.
+ENVELOPE_BYTES = 256 * 1024
+
+
+def job_dir(storage_dir: Path, job_id: str) -> Path:
+    """Where everything of one job lives."""
+    return storage_dir / job_id
+
+
+def source_path(storage_dir: Path, job_id: str) -> Path:
+    """The uploaded PDF of a job: workers find it by the job id alone."""
+    return job_dir(storage_dir, job_id) / SOURCE_NAME
+
+
+def remove_job_files(storage_dir: Path, job_id: str) -> None:
+    """Delete a job's directory (its PDF and its result), if any."""
+    shutil.rmtree(job_dir(storage_dir, job_id), ignore_errors=True)
+
+
+def remove_source(storage_dir: Path, job_id: str) -> None:
+    """Delete a job's uploaded PDF once it is no longer needed."""
+    source_path(storage_dir, job_id).unlink(missing_ok=True)
+
+
+def write_result(storage_dir: Path, job_id: str, result: Result) -> str:
+    """Store a job's result JSON atomically; returns its path relative to ``storage_dir``."""
+    directory = job_dir(storage_dir, job_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    temporary = directory / (RESULT_NAME + ".tmp")
+    temporary.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, directory / RESULT_NAME)
+    return f"{job_id}/{RESULT_NAME}"
+
+
+def read_result(storage_dir: Path, relative: str) -> Result:
+    """Load a stored result."""
+    data = json.loads((storage_dir / relative).read_text(encoding="utf-8"))
+    return Result.from_dict(data)
+
+
+@dataclass(slots=True)
+class StoredUpload:
+    """A file written to disk and the other form fields that came with it."""
+
+    path: Path
+    filename: str = ""
+    size: int = 0
+    sha256: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def too_large(max_bytes: int) -> InputError:
+    return InputError(
+        f"the file is larger than the limit of {max_bytes // (1024 * 1024)} MB",
+        code=ErrorCode.FILE_TOO_LARGE,
+    )
+
+
+class _UploadWriter:
+    """multipart callbacks: the file part goes to disk, small fields to memory."""
+
+    def __init__(self, path: Path, file_field: str, max_bytes: int) -> None:
+        self.path = path
+        self.file_field = file_field
+        self.max_bytes = max_bytes
+        self.upload = StoredUpload(path=path)
+        self.digest = hashlib.sha256()
+        self.error: InputError | None = None
+        self.found_file = False
+        self._handle: IO[bytes] | None = None
+        self._headers: dict[bytes, bytes] = {}
+        self._header_field = b""
+        self._header_value = b""
+        self._name = ""
+        self._is_file = False
+        self._buffer = bytearray()
+
+    def callbacks(self) -> dict[str, object]:
+        return {
+            "on_part_begin": self.part_begin,
+            "on_header_field": self.header_field,
+            "on_header_value": self.header_value,
+            "on_header_end": self.header_end,
+            "on_headers_finished": self.headers_finished,
+            "on_part_data": self.part_data,
+            "on_part_end": self.part_end,
+        }
+
+    def part_begin(self) -> None:
+        self._headers, self._buffer, self._is_file = {}, bytearray(), False
+
+    def header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_field += data[start:end]
+
+    def header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def header_end(self) -> None:
+        self._headers[self._header_field.lower()] = self._header_value
+        self._header_field, self._header_value = b"", b""
+
+    def headers_finished(self) -> None:
+        _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
+        self._name = params.get(b"name", b"").decode("utf-8", "replace")
+        filename = params.get(b"filename")
+        if self._name == self.file_field and filename is not None and not self.found_file:
+            self.found_file = self._is_file = True
+            self.upload.filename = Path(filename.decode("utf-8", "replace")).name[:255]
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("wb")
+
+    def part_data(self, data: bytes, start: int, end: int) -> None:
+        if self.error is not None:
+            return
+        if self._is_file and self._handle is not None:
+            self.upload.size += end - start
+            if self.upload.size > self.max_bytes:
+                self.error = too_large(self.max_bytes)
+                return
+            chunk = data[start:end]
+            self.digest.update(chunk)
+            self._handle.write(chunk)
+        else:
+            self._buffer += data[start:end]
+            if len(self._buffer) > MAX_FIELD_BYTES:
+                self.error = InputError(f"the form field {self._name!r} is too long")
+
+    def part_end(self) -> None:
+        if self._is_file:
+            self.close()
+        elif self._name and len(self.upload.fields) < MAX_FIELDS:
+            self.upload.fields[self._name] = self._buffer.decode("utf-8", "replace")
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+async def receive_upload(
+    content_type: str | None,
+    content_length: str | None,
+    stream: AsyncIterator[bytes],
+    path: Path,
+    *,
+    max_bytes: int,
+    file_field: str = "pdf_file",
+) -> StoredUpload:
+    """Stream a ``multipart/form-data`` body to ``path``; fields come back in ``fields``.
+
+    Raises ``InputError``: ``FILE_TOO_LARGE`` as soon as the file passes ``max_bytes`` (or at once
+    when Content-Length already says so), ``INVALID_PDF`` when no ``file_field`` part was sent.
+    """
+    mime, params = parse_options_header(content_type or "")
+    boundary = params.get(b"boundary")
+    if mime != b"multipart/form-data" or not boundary:
+        raise InputError(f"send the PDF as multipart/form-data in a field named {file_field!r}")
+    if (
+        content_length
+        and content_length.isdigit()
+        and int(content_length) > max_bytes + ENVELOPE_BYTES
+    ):
+        raise too_large(max_bytes)
+    writer = _UploadWriter(path, file_field, max_bytes)
+    parser = MultipartParser(boundary, writer.callbacks())  # type: ignore[arg-type]
+    try:
+        async for chunk in stream:
+            parser.write(chunk)
+            if writer.error is not None:
+                raise writer.error
+        parser.finalize()
+    except InputError:
+        writer.close()
+        path.unlink(missing_ok=True)
+        raise
+    except Exception as exc:  # a malformed multipart body
+        writer.close()
+        path.unlink(missing_ok=True)
+        raise InputError(f"the upload could not be read: {exc.__class__.__name__}") from None
+    writer.close()
+    if not writer.found_file:
+        raise InputError(f"no file in the form field {file_field!r}")
+    writer.upload.sha256 = writer.digest.hexdigest()
+    return writer.upload
