@@ -23,7 +23,7 @@ setup: $(STAMP) ## Create .venv and install the package with its dev extras (qui
 services: ## Make sure PostgreSQL and Redis answer on 127.0.0.1 (starts them when needed)
 	@bash scripts/services.sh
 
-chromium: ## Install Debian's Chromium for the browser tests when it is missing
+chromium: ## Install Debian's Chromium and the DejaVu fonts the tests need, when missing
 	@bash scripts/chromium.sh
 
 test: setup services chromium ## Set everything up and run the whole test suite
