@@ -1,0 +1,83 @@
+"""``create_app()``: the FastAPI application, its routers, error handlers, metrics and page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.base import RequestResponseEndpoint
+
+from frenchnovel.api import metrics
+from frenchnovel.api.errors import install_error_handlers
+from frenchnovel.api.routes import credits, health, jobs, pdf
+from frenchnovel.api.routes import settings as settings_routes
+from frenchnovel.config import Settings, get_settings
+from frenchnovel.jobs.sync import RewriterFactory
+from frenchnovel.pipeline.rewrite import get_rewriter
+from frenchnovel.storage.db import ensure_schema, get_engine, session_factory
+
+API_PREFIX = "/api/v1"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+# The page loads only its own files; /docs needs the Swagger UI from its CDN, so it is exempt.
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
+
+
+async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
+    """Headers that keep the page from being framed, sniffed or fed foreign scripts."""
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if not request.url.path.startswith(DOCS_PATHS):
+        response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+    return response
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    rewriter_factory: RewriterFactory | None = None,
+    upgrade: bool = True,
+) -> FastAPI:
+    """The API for ``settings`` (default: the environment).
+
+    ``rewriter_factory`` picks the rewriting engine of a job (default ``get_rewriter``); tests
+    register engines through it. A SQLite database is upgraded on start unless ``upgrade`` is off.
+    """
+    settings = settings or get_settings()
+    if upgrade:
+        ensure_schema(settings)
+    app = FastAPI(
+        title="French Novel Tool",
+        version="0.1.0",
+        description="Turn French novels into short, self-standing sentences.",
+        debug=False,
+    )
+    app.state.settings = settings
+    app.state.debug = settings.debug
+    app.state.sessions = session_factory(get_engine(settings))
+    app.state.rewriter_factory = rewriter_factory or get_rewriter
+    app.state.broker = "not configured"
+    install_error_handlers(app)
+    app.middleware("http")(metrics.measure_latency)
+    app.middleware("http")(security_headers)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    for router in (pdf.router, jobs.router, credits.router, settings_routes.router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(health.router)
+    if (STATIC_DIR / "index.html").exists():
+        # Mounted last: the API and /docs win over files of the same name.
+        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
+    return app

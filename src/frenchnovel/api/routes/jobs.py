@@ -1,0 +1,108 @@
+"""A user's jobs: list, one job, its result in four formats, cancel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from frenchnovel.api.deps import CurrentUser, SessionDep, SettingsDep
+from frenchnovel.api.schemas import ErrorBody, JobPage, JobView
+from frenchnovel.jobs import queries, service
+from frenchnovel.jobs.dispatch import revoke
+from frenchnovel.pipeline.result import Result
+from frenchnovel.storage import files
+from frenchnovel.storage.models import JobStatus
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+ResultFormat = Literal["json", "csv", "xlsx", "txt"]
+MEDIA_TYPES: dict[str, str] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "txt": "text/plain; charset=utf-8",
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 404: {"model": ErrorBody}}
+
+
+@router.get("", response_model=JobPage)
+def list_jobs(
+    user: CurrentUser,
+    session: SessionDep,
+    page: int = Query(1, ge=1),
+    per_page: int = Query(20, ge=1, le=100),
+) -> JobPage:
+    """Your jobs, newest first, ``per_page`` at a time."""
+    with session.begin():
+        jobs, total = queries.list_jobs(
+            session, user_id=user.id, limit=per_page, offset=(page - 1) * per_page
+        )
+        return JobPage(
+            jobs=[JobView.of(job) for job in jobs], total=total, page=page, per_page=per_page
+        )
+
+
+@router.get("/{job_id}", response_model=JobView, responses=NOT_FOUND)
+def get_job(job_id: str, user: CurrentUser, session: SessionDep) -> JobView:
+    """One of your jobs: status, progress, estimate and actual cost, error if any."""
+    with session.begin():
+        return JobView.of(queries.find_job(session, user_id=user.id, job_id=job_id))
+
+
+def render(result: Result, fmt: str) -> bytes:
+    """The result in ``fmt``, through the pipeline's exporter (JSON is the result contract)."""
+    if fmt == "json":
+        return json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
+    from frenchnovel.pipeline.export import render_result
+
+    return render_result(result, fmt)
+
+
+@router.get(
+    "/{job_id}/result",
+    responses={**NOT_FOUND, 409: {"model": ErrorBody}},
+    response_class=Response,
+)
+def get_result(
+    job_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    format: ResultFormat = "json",
+) -> Response:
+    """The sentences of a completed job as ``json`` (default), ``csv``, ``xlsx`` or ``txt``."""
+    with session.begin():
+        job = queries.find_job(session, user_id=user.id, job_id=job_id)
+    if job.status != JobStatus.COMPLETED.value:
+        raise service.InvalidJobStatus(f"job {job_id} is {job.status}; no result yet")
+    if job.result_path is None:
+        raise service.InvalidJobStatus(
+            f"the result of job {job_id} was removed after {settings.job_retention_hours} h"
+        )
+    body = render(files.read_result(settings.storage_dir, job.result_path), format)
+    stem = PurePath(job.filename or "result").stem or "result"
+    name = quote(f"{stem}.{format}")
+    return Response(
+        body,
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
+
+
+@router.post(
+    "/{job_id}/cancel",
+    response_model=JobView,
+    responses={**NOT_FOUND, 409: {"model": ErrorBody}},
+)
+def cancel_job(job_id: str, user: CurrentUser, session: SessionDep) -> JobView:
+    """Cancel a pending or processing job; its credits come back once."""
+    with session.begin():
+        job = service.cancel(session, user_id=user.id, job_id=job_id)
+        view = JobView.of(job)
+    revoke(job_id)
+    return view

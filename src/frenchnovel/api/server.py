@@ -1,0 +1,20 @@
+"""``frenchnovel serve``: the API under Uvicorn."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from frenchnovel.config import get_settings
+
+
+def serve(host: str = "127.0.0.1", port: int = 5000) -> None:
+    """Run the API on ``host:port`` until interrupted (the schema of a SQLite database is
+    upgraded first; PostgreSQL expects ``frenchnovel db upgrade``)."""
+    from frenchnovel.api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

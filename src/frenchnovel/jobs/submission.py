@@ -1,0 +1,129 @@
+"""What is known about an upload before any database row exists: pages, estimate, chunk plan."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from frenchnovel.billing.pricing import credits_for, estimate_tokens
+from frenchnovel.config import Settings
+from frenchnovel.pipeline.options import JobOptions
+
+DISPATCH_MODULE = "frenchnovel.worker.dispatch"
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """An uploaded, validated file and the server-side estimate of its cost."""
+
+    job_id: str
+    path: Path
+    filename: str
+    file_size: int
+    file_sha256: str
+    options: JobOptions
+    page_count: int
+    engine: str
+    model: str
+    estimated_tokens: int
+    estimated_credits: int
+    chunks: list[tuple[int, int]]
+    is_async: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    page_count: int
+    characters: int
+    tokens: int
+    credits: int
+    engine: str
+    model: str
+    is_async: bool
+
+
+def model_for(options: JobOptions, settings: Settings) -> str:
+    """The model name a job will be priced and run with."""
+    if options.engine == "gemini":
+        return {
+            "balanced": settings.gemini_model_balanced,
+            "speed": settings.gemini_model_speed,
+            "quality": settings.gemini_model_quality,
+        }[options.model_preference]
+    if options.engine == "openai":
+        return settings.openai_model
+    return "local"
+
+
+def async_available() -> bool:
+    """Whether the Celery dispatch is installed in this build."""
+    return importlib.util.find_spec(DISPATCH_MODULE) is not None
+
+
+def goes_async(page_count: int, settings: Settings) -> bool:
+    """Large files go to the workers, unless async processing is off (or not built)."""
+    return (
+        settings.async_processing_enabled
+        and page_count > settings.chunking_threshold_pages
+        and async_available()
+    )
+
+
+def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
+    """Validate the file and estimate its cost (raises ``InputError`` for a bad file)."""
+    from frenchnovel.pipeline.plan import estimate_characters
+    from frenchnovel.pipeline.validate import validate_pdf
+
+    info = validate_pdf(path, max_bytes=settings.max_file_size_bytes, max_pages=settings.max_pages)
+    characters = estimate_characters(path, info.page_count)
+    tokens = estimate_tokens(characters)
+    model = model_for(options, settings)
+    return Estimate(
+        page_count=info.page_count,
+        characters=characters,
+        tokens=tokens,
+        credits=credits_for(tokens, model),
+        engine=options.engine,
+        model=model,
+        is_async=goes_async(info.page_count, settings),
+    )
+
+
+def prepare(
+    *,
+    job_id: str,
+    path: Path,
+    filename: str,
+    file_size: int,
+    file_sha256: str,
+    options: JobOptions,
+    settings: Settings,
+) -> Submission:
+    """Validate, estimate and plan an uploaded file (blocking: run it in a thread)."""
+    from frenchnovel.pipeline.plan import plan_chunks
+
+    cost = estimate(path, options, settings)
+    if cost.is_async:
+        chunks = plan_chunks(
+            cost.page_count,
+            threshold=settings.chunking_threshold_pages,
+            chunk_size=settings.chunk_size_pages,
+        )
+    else:
+        chunks = [(1, cost.page_count)]
+    return Submission(
+        job_id=job_id,
+        path=path,
+        filename=filename,
+        file_size=file_size,
+        file_sha256=file_sha256,
+        options=options,
+        page_count=cost.page_count,
+        engine=cost.engine,
+        model=cost.model,
+        estimated_tokens=cost.tokens,
+        estimated_credits=cost.credits,
+        chunks=list(chunks),
+        is_async=cost.is_async,
+    )

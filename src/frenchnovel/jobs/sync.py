@@ -1,0 +1,119 @@
+"""Run a one-chunk job in this process: the synchronous path of ``POST /api/v1/process-pdf``.
+
+No transaction is held while the pipeline runs: one short transaction claims the job, the
+pipeline works without the database, and a second short transaction completes or fails it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from frenchnovel.config import Settings
+from frenchnovel.errors import Cancelled, ErrorCode, FrenchNovelError
+from frenchnovel.jobs import chunks, service
+from frenchnovel.pipeline.options import JobOptions
+from frenchnovel.pipeline.rewrite import Rewriter
+from frenchnovel.storage import files
+from frenchnovel.storage.models import Job, JobChunk
+
+log = logging.getLogger(__name__)
+
+RewriterFactory = Callable[[JobOptions, Settings], Rewriter]
+CANCEL_CHECK_SECONDS = 1.0
+
+
+def _cancel_check(sessions: sessionmaker[Session], job_id: str) -> Callable[[], bool]:
+    """A cheap ``cancelled()`` for the engines: asks the database at most once a second."""
+    state = {"at": 0.0, "cancelled": False}
+
+    def cancelled() -> bool:
+        now = time.monotonic()
+        if not state["cancelled"] and now - state["at"] >= CANCEL_CHECK_SECONDS:
+            state["at"] = now
+            with sessions() as session:
+                state["cancelled"] = service.is_cancelled(session, job_id)
+        return bool(state["cancelled"])
+
+    return cancelled
+
+
+def run_sync_job(
+    job_id: str,
+    *,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    rewriter_factory: RewriterFactory,
+) -> Job:
+    """Process every chunk of ``job_id`` here and now; returns the job as it ended.
+
+    Any failure fails the job with its error code and refunds it, exactly once.
+    """
+    with sessions() as session, session.begin():
+        if service.start(session, job_id=job_id):
+            for chunk in session.query(JobChunk).filter_by(job_id=job_id).order_by(JobChunk.index):
+                chunks.claim_chunk(session, job_id=job_id, index=chunk.index)
+        job = session.get(Job, job_id)
+        assert job is not None
+    if job.status == "processing":
+        _process(job, sessions=sessions, settings=settings, rewriter_factory=rewriter_factory)
+    with sessions() as session:
+        final = session.get(Job, job_id)
+        assert final is not None
+        return final
+
+
+def _process(
+    job: Job,
+    *,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    rewriter_factory: RewriterFactory,
+) -> None:
+    from frenchnovel.pipeline.document import process_chunk
+    from frenchnovel.pipeline.merge import merge_chunks
+
+    path: Path = files.source_path(settings.storage_dir, job.id)
+    try:
+        options = JobOptions.parse(job.settings)
+        rewriter = rewriter_factory(options, settings)
+        cancelled = _cancel_check(sessions, job.id)
+        with sessions() as session:
+            planned = session.query(JobChunk).filter_by(job_id=job.id).order_by(JobChunk.index)
+            ranges = [(c.index, c.first_page, c.last_page) for c in planned]
+        results = []
+        for index, first, last in ranges:
+            result = process_chunk(
+                path, first, last, options, rewriter=rewriter, cancelled=cancelled
+            )
+            results.append((index, result))
+        merged = merge_chunks(
+            [r for _, r in results],
+            page_count=job.page_count,
+            engine=rewriter.engine,
+            model=rewriter.model,
+        )
+        result_path = files.write_result(settings.storage_dir, job.id, merged)
+        with sessions() as session, session.begin():
+            for index, result in results:
+                chunks.store_chunk(session, job_id=job.id, index=index, chunk=result)
+            service.complete(
+                session, job_id=job.id, result=merged, result_path=result_path, settings=settings
+            )
+    except Cancelled:
+        return  # the cancel already refunded the job
+    except FrenchNovelError as exc:
+        _fail(sessions, job.id, exc.code, exc.message)
+    except Exception:
+        # Internals stay in the log; the user sees a plain message and gets the credits back.
+        log.exception("job %s failed", job.id)
+        _fail(sessions, job.id, ErrorCode.PROCESSING_ERROR, "processing failed unexpectedly")
+
+
+def _fail(sessions: sessionmaker[Session], job_id: str, code: ErrorCode, message: str) -> None:
+    with sessions() as session, session.begin():
+        service.fail(session, job_id=job_id, code=code, message=message)
