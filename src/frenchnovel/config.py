@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     llm_tokens_per_minute: int = Field(200_000, ge=100)
     llm_concurrency: int = Field(8, ge=1, le=256)
     llm_timeout_seconds: float = Field(120.0, gt=0)
+    llm_max_attempts: int = Field(5, ge=1, le=20)
+    llm_backoff_seconds: float = Field(1.0, ge=0)
 
     cors_origins: list[str] = Field(default_factory=list)
     debug: bool = False
