@@ -21,9 +21,8 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 # demonstratives of « c'est »): the same small set the local engine is allowed to invent.
 GLUE_WORDS = frozenset(
     """
-    il elle ils elles on c ce cela ça ceci celui celle ceux celles y en se s l le la les lui leur
-    qui que qu dont où et est était sont étaient a ont avait avaient eut eurent fut furent sera
-    seront serait être avoir aussi alors puis ensuite cela il elle là ainsi
+    il elle ils elles on c ce cela ça ceci y en se s l le la les lui leur qui que qu dont où et
+    est était sont étaient a ont avait avaient eut eurent fut furent être avoir puis alors ainsi
     """.split()
 )
 FOREIGN_TOLERANCE = 0.2  # share of a source's words a rewrite may add beyond the glue words
@@ -62,7 +61,9 @@ def check_pieces(source: str, pieces: list[str], options: JobOptions) -> str | N
     lengths = [count_words(piece) for piece in pieces]
     if max(lengths) > options.sentence_length_limit:
         return "piece over the limit"
-    if min(lengths) < min(options.min_sentence_length, count_words(source)):
+    # A minimum above the limit cannot be met: the limit wins.
+    floor = min(options.min_sentence_length, options.sentence_length_limit, count_words(source))
+    if min(lengths) < floor:
         return "piece under the minimum"
     source_words = _normalised(source)
     produced = [word for piece in pieces for word in _normalised(piece)]
