@@ -1,0 +1,146 @@
+"""Page text: paragraph fragments of each page of a PDF, read with PDFium.
+
+A page yields *fragments*: the pieces of paragraphs it holds, in reading order, wrapped lines
+joined and hyphenation undone. ``continues(n)`` says whether page ``n``'s first fragment carries
+on the last paragraph of page ``n - 1``. Both depend only on the document and a few pages around
+``n`` (see ``layout.body_lines``), so any chunk reads a page exactly as the whole book would.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pypdfium2 as pdfium
+
+from frenchnovel.errors import ErrorCode, InputError
+from frenchnovel.pipeline.hyphenation import join_lines
+from frenchnovel.pipeline.layout import Line, RawPage, body_lines, read_page
+
+_TERMINAL = (".", "!", "?", "…", "»", ":", '"', "”")
+_INDENT = 0.5  # of a line's height: how far right a line starts to count as indented
+_SHORT = 1.5  # of a line's height: how far from the right margin a line ends to count as short
+_GAP = 1.6  # of the usual line pitch: a larger vertical gap separates paragraphs (or stanzas)
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """What one page holds: its fragments, and how its first and last lines sit."""
+
+    number: int
+    fragments: tuple[str, ...]
+    opens_indented: bool = False  # the first line is indented: it starts a paragraph
+    closes_paragraph: bool = True  # the last line is short and ends a sentence
+    image_only: bool = False
+
+
+class Source(Protocol):
+    """A document as pages of paragraph fragments: what the chunk assembly reads."""
+
+    page_count: int
+
+    def page(self, number: int) -> PageText: ...
+
+    def continues(self, number: int) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class PdfSource:
+    """A PDF opened with PDFium; pages are read on demand and cached for the source's lifetime."""
+
+    def __init__(self, path: Path, *, fix_hyphenation: bool = True) -> None:
+        try:
+            self._pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            raise InputError(
+                f"the PDF cannot be opened ({exc})", code=ErrorCode.INVALID_PDF
+            ) from None
+        self.page_count = len(self._pdf)
+        self._fix_hyphenation = fix_hyphenation
+        self._raw: dict[int, RawPage] = {}
+        self._pages: dict[int, PageText] = {}
+
+    def raw(self, number: int) -> RawPage:
+        """Page ``number``'s lines before furniture removal (cached)."""
+        if number not in self._raw:
+            self._raw[number] = read_page(self._pdf, number)
+        return self._raw[number]
+
+    def page(self, number: int) -> PageText:
+        """Page ``number``'s fragments (cached)."""
+        if number not in self._pages:
+            lines = body_lines(number, self.page_count, self.raw)
+            page = page_from_lines(number, lines, fix_hyphenation=self._fix_hyphenation)
+            if not lines and self.raw(number).image_only:
+                page = PageText(number, (), image_only=True)
+            self._pages[number] = page
+        return self._pages[number]
+
+    def continues(self, number: int) -> bool:
+        """Whether page ``number`` opens inside the paragraph that ends page ``number - 1``."""
+        if number <= 1:
+            return False
+        page, previous = self.page(number), self.page(number - 1)
+        if not page.fragments or not previous.fragments:
+            return False  # an empty or image-only page ends any paragraph
+        return not page.opens_indented and not previous.closes_paragraph
+
+    def close(self) -> None:
+        """Release PDFium's document."""
+        self._pdf.close()
+
+
+def page_from_lines(number: int, lines: Sequence[Line], *, fix_hyphenation: bool) -> PageText:
+    """Group a page's body lines into paragraph fragments.
+
+    A new paragraph starts at a line that is indented, or after a vertical gap well above the
+    page's usual line pitch (stanzas, headings), or after a short line that ends a sentence.
+    """
+    if not lines:
+        return PageText(number, ())
+    height = statistics.median(line.height for line in lines) or 1.0
+    margin_left = min(line.left for line in lines)
+    margin_right = max(line.right for line in lines)
+    pitches = [a.top - b.top for a, b in itertools.pairwise(lines) if a.top > b.top]
+    pitch = statistics.median(pitches) if pitches else height
+
+    def indented(line: Line) -> bool:
+        return line.left > margin_left + _INDENT * height
+
+    def closes(line: Line) -> bool:
+        short = line.right < margin_right - _SHORT * height
+        return short and line.text.endswith(_TERMINAL)
+
+    def centred(line: Line) -> bool:
+        # a heading's lines: indented and about as far from both margins
+        inset_left, inset_right = line.left - margin_left, margin_right - line.right
+        return indented(line) and abs(inset_left - inset_right) < 2 * height
+
+    fragments: list[str] = []
+    current = lines[0].text
+    for previous, line in itertools.pairwise(lines):
+        step = previous.top - line.top
+        # larger type (headings) is set with a proportionally larger pitch
+        usual = pitch * max(previous.height, line.height) / height
+        starts = indented(line) and not (centred(line) and centred(previous))
+        if previous.text.endswith("\ufffe"):
+            broken = False  # a word hyphenated at the line end goes on
+        else:
+            broken = starts or closes(previous) or step > _GAP * usual or step < -usual
+        if broken:
+            fragments.append(current.removesuffix("\ufffe"))
+            current = line.text
+        else:
+            current = join_lines(current, line.text, fix_hyphenation=fix_hyphenation)
+    fragments.append(current)
+    return PageText(
+        number,
+        tuple(fragments),
+        opens_indented=indented(lines[0]),
+        closes_paragraph=closes(lines[-1]),
+    )

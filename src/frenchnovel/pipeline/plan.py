@@ -1,0 +1,69 @@
+"""Planning: which page ranges become chunks, and a cheap size estimate for the credits.
+
+Fan-out is bounded: whatever the configured chunk size, a book never becomes more than
+``MAX_CHUNKS`` chunks; the chunk size grows instead (2,000 pages in 5-page chunks become 100
+chunks of 20 pages, not 400 tasks).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from frenchnovel.pipeline.validate import TEXT_SUFFIXES
+
+MAX_CHUNKS = 100
+_ESTIMATE_SAMPLE = 8  # pages read to estimate the characters of the whole book
+
+
+def plan_chunks(
+    page_count: int, *, threshold: int, chunk_size: int, max_chunks: int = MAX_CHUNKS
+) -> list[tuple[int, int]]:
+    """1-based inclusive page ranges covering ``1..page_count`` in order.
+
+    One chunk when ``page_count <= threshold``; else chunks of ``chunk_size`` pages, enlarged
+    when needed so that there are at most ``max_chunks`` of them.
+    """
+    if page_count <= 0:
+        return []
+    if page_count <= threshold:
+        return [(1, page_count)]
+    size = max(chunk_size, 1, math.ceil(page_count / max_chunks))
+    return [(first, min(first + size - 1, page_count)) for first in range(1, page_count + 1, size)]
+
+
+def estimate_characters(path: Path, page_count: int) -> int:
+    """Characters of text in the document, from a spread sample of its pages (exact for .txt)."""
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        from frenchnovel.pipeline.textfile import decode_text
+
+        return len(decode_text(path.read_bytes()))
+    if page_count <= 0:
+        return 0
+    step = max(1, page_count // _ESTIMATE_SAMPLE)
+    sample = list(range(0, page_count, step))[:_ESTIMATE_SAMPLE]
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        counts = [_page_chars(pdf, index) for index in sample]
+    finally:
+        pdf.close()
+    return round(sum(counts) / len(counts) * page_count)
+
+
+def _page_chars(pdf: pdfium.PdfDocument, index: int) -> int:
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError:
+        return 0
+    try:
+        textpage = page.get_textpage()
+        try:
+            return max(int(textpage.count_chars()), 0)
+        finally:
+            textpage.close()
+    except pdfium.PdfiumError:
+        return 0
+    finally:
+        page.close()
