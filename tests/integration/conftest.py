@@ -201,3 +201,38 @@ def upload(
             files={"pdf_file": (pdf.name, handle, "application/pdf")},
             data={k: str(v) for k, v in fields.items()},
         )
+
+
+def pending_job(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    person: Person,
+    *,
+    credits_each: int = 5,
+    sha256: str | None = None,
+) -> str:
+    """A job submitted through the service and left pending (as if queued for the workers)."""
+    from frenchnovel.jobs import service
+    from frenchnovel.jobs.submission import Submission
+    from frenchnovel.pipeline.options import JobOptions
+    from frenchnovel.storage.models import new_job_id
+
+    job_id = new_job_id()
+    prepared = Submission(
+        job_id=job_id,
+        path=settings.storage_dir / job_id / "source.pdf",
+        filename="queued.pdf",
+        file_size=1000,
+        file_sha256=sha256 or secrets.token_hex(32),
+        options=JobOptions(),
+        page_count=3,
+        engine="local",
+        model="local",
+        estimated_tokens=credits_each * 1000,
+        estimated_credits=credits_each,
+        chunks=[(1, 3)],
+        is_async=False,
+    )
+    with sessions() as session, session.begin():
+        service.submit(session, user_id=person.id, submission=prepared, settings=settings)
+    return job_id
