@@ -1,0 +1,150 @@
+"""Rewriting quality of the ``local`` engine and of a naive baseline, on the four novels.
+
+The long sentences (over the limit) of ``corpus/text/`` are rewritten, then every output sentence
+is parsed again with spaCy's French model to measure: within the limit, holding a finite verb,
+content-word recall (source NOUN/VERB/ADJ/ADV/PROPN lemmas found again in the rewrite), and words
+the source does not have.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from frenchnovel.pipeline.options import JobOptions
+from frenchnovel.pipeline.rewrite.local import LocalRewriter
+from frenchnovel.pipeline.segment import split_sentences
+from frenchnovel.pipeline.words import count_words, words
+
+CONTENT = {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}
+_EDGE_PUNCT = re.compile(r"^\W+|\W+$")
+
+Engine = Callable[[list[str], JobOptions], list[list[str]]]
+
+
+@dataclass(slots=True)
+class Quality:
+    sentences: int = 0
+    outputs: int = 0
+    within: int = 0
+    finite: int = 0
+    content: int = 0
+    recalled: int = 0
+    out_words: int = 0
+    absent: int = 0
+
+    def row(self) -> dict[str, float]:
+        return {
+            "within limit": self.within / self.outputs,
+            "finite verb": self.finite / self.outputs,
+            "content recall": self.recalled / self.content,
+            "absent tokens": self.absent / self.out_words,
+        }
+
+
+def paragraphs(path: Path) -> Iterator[str]:
+    """The paragraphs of a novel of ``corpus/text`` (ELTeC: one a line; Gutenberg: blocks)."""
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    if "gutenberg" not in path.name:
+        yield from (line.strip() for line in text.split("\n") if line.strip())
+        return
+    first = text.find("Livre premier--Un juste")
+    start = text.find("Livre premier--Un juste", first + 1)
+    end = text.find("End of the Project Gutenberg")
+    for block in re.split(r"\n\s*\n", text[start:end]):
+        if block.strip():
+            yield " ".join(block.split())
+
+
+def novels(corpus: Path) -> dict[str, list[str]]:
+    return {
+        p.name.split("_")[0]: list(paragraphs(p)) for p in sorted((corpus / "text").glob("*.txt"))
+    }
+
+
+def long_sentences(paras: Sequence[str], limit: int, every: int) -> list[str]:
+    """Every ``every``-th sentence over ``limit`` words (a sample spread over the whole novel)."""
+    found = [s for p in paras for s in split_sentences(p) if count_words(s) > limit]
+    return found[::every]
+
+
+def local_engine(sentences: list[str], options: JobOptions) -> list[list[str]]:
+    return LocalRewriter().rewrite(sentences, options).pieces
+
+
+def naive_engine(sentences: list[str], options: JobOptions) -> list[list[str]]:
+    """Cut every ``limit`` words, at the last punctuation of the window when there is one."""
+    limit = options.sentence_length_limit
+    out = []
+    for sentence in sentences:
+        tokens, pieces = sentence.split(), []
+        while tokens:
+            count, cut, last_punct = 0, len(tokens), 0
+            for i, token in enumerate(tokens):
+                count += bool(re.search(r"\w", token))
+                if count > limit:
+                    cut = i
+                    break
+                if token[-1] in ",;:" and count > limit // 2:
+                    last_punct = i + 1
+            if cut < len(tokens) and last_punct:
+                cut = last_punct
+            piece = " ".join(tokens[:cut]).strip(" ,;:")
+            tokens = tokens[cut:]
+            if piece:
+                piece = piece[0].upper() + piece[1:]
+                pieces.append(piece if piece[-1] in ".!?…»" else piece + ".")
+        out.append(pieces)
+    return out
+
+
+@cache
+def _full_nlp() -> Any:
+    import spacy
+
+    return spacy.load("fr_core_news_sm", exclude=["ner"])
+
+
+def _norm(word: str) -> str:
+    return _EDGE_PUNCT.sub("", word.lower().replace("’", "'"))
+
+
+def measure(sentences: list[str], outputs: list[list[str]], limit: int) -> Quality:
+    """The quality figures of ``outputs`` (one list of pieces per source sentence)."""
+    nlp = _full_nlp()
+    q = Quality(sentences=len(sentences))
+    flat = [piece for pieces in outputs for piece in pieces]
+    piece_docs = iter(list(nlp.pipe(flat, batch_size=128)))
+    for source_doc, source, pieces in zip(
+        nlp.pipe(sentences, batch_size=128), sentences, outputs, strict=True
+    ):
+        source_words = {_norm(w) for w in words(source)}
+        seen: set[str] = set()
+        for piece in pieces:
+            doc = next(piece_docs)
+            q.outputs += 1
+            q.within += count_words(piece) <= limit
+            q.finite += any("Fin" in t.morph.get("VerbForm") for t in doc)
+            seen.update(t.lemma_.lower() for t in doc)
+            seen.update(t.lower_ for t in doc)
+            for w in words(piece):
+                q.out_words += 1
+                q.absent += _norm(w) not in source_words
+        for tok in source_doc:
+            if tok.pos_ in CONTENT:
+                q.content += 1
+                q.recalled += tok.lemma_.lower() in seen or tok.lower_ in seen
+    return q
+
+
+def speed(paras: Sequence[str], options: JobOptions) -> tuple[int, float]:
+    """Words and seconds of the whole local engine (segment, then rewrite) over ``paras``."""
+    start = time.perf_counter()
+    sentences = [s for p in paras for s in split_sentences(p)]
+    LocalRewriter().rewrite(sentences, options)
+    return sum(count_words(p) for p in paras), time.perf_counter() - start

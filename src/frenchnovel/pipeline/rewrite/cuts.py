@@ -1,0 +1,102 @@
+"""Choosing where to cut one long sentence: the best split into pieces within the word limit.
+
+A dynamic program over the gaps between units: every piece holds at most ``limit`` words (counting
+a subject it must borrow, not counting an « et » dropped at its start); a piece scores for holding
+a finite verb, loses for needing a borrowed subject or for being shorter than ``min_words``, and
+every cut scores the gap it uses (punctuation, conjunction, few dependency arcs crossing it).
+Cutting before every word is always possible, so a plan always exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frenchnovel.pipeline.rewrite.analysis import FORBIDDEN, Analysis
+from frenchnovel.pipeline.rewrite.subjects import Clause
+
+VERB_BONUS = 5.0  # a piece that holds a finite verb stands as a sentence
+VERBLESS_COST = 4.0
+BORROW_COST = 3.0  # an inserted subject is a word the source does not have there
+RELATIVE_COST = 1.0  # « qui » → « elle »: no word added, but one replaced
+PIECE_COST = 3.0  # fewer, longer pieces read better than many scraps
+SHORT_COST = 12.0  # a piece under min_sentence_length words
+GAP_WEIGHT = 0.5  # how much the quality of a cut counts against the pieces' own scores
+
+_DROPPED = {
+    "et"
+}  # coordinating conjunctions dropped at a cut (« …, et il partit » → « Il partit »)
+
+
+@dataclass(slots=True, frozen=True)
+class Piece:
+    """Units ``start``..``end`` (exclusive) and how to make them a sentence."""
+
+    start: int
+    end: int
+    drop_first: bool = False  # drop an opening « et »
+    subject: Clause | None = None  # a clause whose subject is written in (or replaces « qui »)
+
+
+def plan(analysis: Analysis, limit: int, min_words: int) -> list[Piece]:
+    """The best pieces for ``analysis`` under ``limit`` words each."""
+    n = len(analysis.spans)
+    best = [FORBIDDEN] * (n + 1)
+    choice: list[Piece | None] = [None] * (n + 1)
+    best[0] = 0.0
+    for end in range(1, n + 1):
+        for start in range(end - 1, -1, -1):
+            if analysis.words[end] - analysis.words[start] > limit + 1:
+                break
+            if best[start] == FORBIDDEN or (start and analysis.gap[start] == FORBIDDEN):
+                continue
+            piece, value = _score(analysis, start, end, limit, min_words)
+            if piece is None:
+                continue
+            total = best[start] + value + (GAP_WEIGHT * analysis.gap[start] if start else 0.0)
+            if total > best[end]:
+                best[end], choice[end] = total, piece
+    pieces: list[Piece] = []
+    end = n
+    while end > 0:
+        piece = choice[end]
+        if piece is None:  # only when the sentence has no word at all
+            return [Piece(0, n)]
+        pieces.append(piece)
+        end = piece.start
+    return pieces[::-1]
+
+
+def _score(
+    analysis: Analysis, start: int, end: int, limit: int, min_words: int
+) -> tuple[Piece | None, float]:
+    words = analysis.words[end] - analysis.words[start]
+    if words == 0:
+        return None, 0.0
+    drop = start > 0 and words > 1 and analysis.unit_text(start).lower() in _DROPPED
+    words -= drop
+    clause = _first_clause(analysis, start, end)
+    value = -PIECE_COST
+    subject = None
+    if clause is None:
+        value -= VERBLESS_COST
+    else:
+        value += VERB_BONUS
+        added = 0 if clause.pronoun.endswith(("'", "’")) else len(clause.pronoun.split())
+        if clause.subject_unit >= 0 and not start <= clause.subject_unit < end:
+            subject, value, words = clause, value - BORROW_COST, words + added
+        elif clause.relative and clause.subject_unit == start and start > 0:
+            subject, value, words = clause, value - RELATIVE_COST, words + added - 1
+    if words > limit:
+        return None, 0.0
+    if words < min_words and words < analysis.words[-1]:
+        value -= SHORT_COST
+    return Piece(start, end, drop, subject), value
+
+
+def _first_clause(analysis: Analysis, start: int, end: int) -> Clause | None:
+    for clause in analysis.clauses:
+        if start <= clause.verb_unit < end:
+            return clause
+        if clause.verb_unit >= end:
+            break
+    return None

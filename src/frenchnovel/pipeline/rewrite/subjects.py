@@ -1,0 +1,110 @@
+"""The subject a finite clause needs when it is cut from the piece that holds its subject.
+
+« Il se mit en mouvement, mais, avant de partir, hésita. » → « … Avant de partir, il hésita. »
+The subject is reused: the same pronoun when the source has one, the name when it is a short proper
+noun, else il / elle / ils / elles chosen by the gender and number of the noun. A subject relative
+« qui » opening a piece is replaced the same way (« … sa demoiselle. Elle l'aidait … »).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# « reconnaissait-il », « dit-elle » : the subject is already there, glued after the verb.
+_INVERTED = re.compile(r"\w+(?:-t)?-(?:il|elle|on|ils|elles|je|tu|nous|vous|ce)\b", re.IGNORECASE)
+_SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
+_AUX_DEPS = ("aux", "aux:pass", "aux:tense", "aux:caus", "cop")
+_REUSED = {"il", "elle", "on", "ils", "elles", "je", "tu", "nous", "vous", "ce", "ça", "cela"}
+_GLUED = {"j'": "j'", "j’": "j’", "c'": "c'", "c’": "c’"}
+# Words that sit between a subject and its verb (« il ne le lui a pas dit »).
+_CLITICS = {
+    "ne", "n'", "n’", "se", "s'", "s’", "me", "m'", "m’", "te", "t'", "t’", "le", "la", "les",
+    "l'", "l’", "lui", "leur", "y", "en", "nous", "vous",
+}  # fmt: skip
+
+
+@dataclass(slots=True, frozen=True)
+class Clause:
+    """A finite verb, where its subject is, and what to write if the subject is cut away."""
+
+    verb_unit: int
+    subject_unit: int  # -1 when the clause needs no subject (imperative, no subject found)
+    insert_unit: int  # the unit before which a reused subject goes
+    pronoun: str  # the subject to write ("il", "Charles", "j'"...)
+    relative: bool  # the subject is a relative « qui » (replaced, not inserted, at a piece start)
+
+
+def clause_of(verb: Any, unit_of: list[int]) -> Clause:
+    """The ``Clause`` of the finite token ``verb``; ``unit_of`` maps token index to unit."""
+    head = verb.head if verb.dep_ in _AUX_DEPS and verb.head.i != verb.i else verb
+    insert = _cluster_start(verb, head)
+    inverted = _INVERTED.search(verb.doc.text, verb.idx)
+    subject = None
+    if "Imp" not in verb.morph.get("Mood") and not (inverted and inverted.start() == verb.idx):
+        subject = _subject(head)
+    if subject is None:
+        return Clause(unit_of[verb.i], -1, unit_of[insert], "", False)
+    before = verb.doc[insert - 1] if insert > 0 else None
+    if before is not None and before.lower_ in _REUSED:
+        subject = before  # « on ne sait pourquoi » : the parser missed a subject right there
+    relative = "Rel" in subject.morph.get("PronType")
+    referent = subject
+    if relative and head.dep_ == "acl:relcl":
+        referent = head.head
+        # « de ces natures qui… » is kept as it is when the antecedent is a bare « ce »
+        relative = referent.lower_ not in _GLUED and referent.lower_ not in _REUSED
+    return Clause(
+        unit_of[verb.i], unit_of[subject.i], unit_of[insert], _pronoun(referent), relative
+    )
+
+
+def _subject(head: Any) -> Any:
+    """The subject of ``head``, inherited along coordinated verbs (« il entra et s'assit »)."""
+    seen = 0
+    while seen < 8:
+        for child in head.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                return child
+        if head.dep_ != "conj" or head.head.i == head.i:
+            return None
+        head, seen = head.head, seen + 1
+    return None
+
+
+def _cluster_start(verb: Any, head: Any) -> int:
+    """Index of the first clitic or negation glued before ``verb`` (where a subject goes)."""
+    i: int = verb.i
+    doc = verb.doc
+    while i > 0 and doc[i - 1].lower_ in _CLITICS and doc[i - 1].head.i in (verb.i, head.i):
+        i -= 1
+    return i
+
+
+def _pronoun(referent: Any) -> str:
+    """What to write for a cut-away subject whose referent is ``referent``."""
+    lower: str = referent.lower_
+    if lower in _GLUED:
+        return _GLUED[lower]
+    if lower in _REUSED:
+        return lower
+    plural = any(child.dep_ == "conj" for child in referent.children)
+    if referent.pos_ == "PROPN" and not plural:
+        name = _short_name(referent)
+        if name:
+            return name
+    feminine = "Fem" in referent.morph.get("Gender")
+    if plural or "Plur" in referent.morph.get("Number"):
+        return "elles" if feminine and not plural else "ils"
+    return "elle" if feminine else "il"
+
+
+def _short_name(name: Any) -> str:
+    """« Charles » or « Mme Bovary »: a proper noun of at most two words, else ""."""
+    parts = [
+        t for t in name.subtree if t.i == name.i or t.dep_ in ("flat:name", "flat", "compound")
+    ]
+    if len(parts) > 2 or parts[-1].i - parts[0].i != len(parts) - 1:
+        return ""
+    return name.doc[parts[0].i : parts[-1].i + 1].text  # type: ignore[no-any-return]

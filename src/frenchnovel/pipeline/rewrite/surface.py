@@ -1,0 +1,70 @@
+"""Turning planned pieces into sentences: capital first, punctuation last, borrowed subjects in."""
+
+from __future__ import annotations
+
+import re
+
+from frenchnovel.pipeline.rewrite.analysis import Analysis
+from frenchnovel.pipeline.rewrite.cuts import Piece
+
+_LEADING = re.compile(r"^[\s,;:—–\-)]+")
+_TRAILING = re.compile(r"[\s,;:—–\-(«“]+$")
+_ENDED = re.compile(r"[.!?…][»”\"')\]_\s]*$")
+_FIRST_LETTER = re.compile(r"\w")
+
+
+def render(analysis: Analysis, pieces: list[Piece]) -> list[str]:
+    """The sentences that ``pieces`` of ``analysis`` make, in order."""
+    out = [_sentence(analysis, piece, first=i == 0) for i, piece in enumerate(pieces)]
+    return [s for s in out if s]
+
+
+def plain_typography(text: str) -> str:
+    """« » → " " and … → ..., for readers who asked not to keep the French typography."""
+    text = re.sub(r"«\s*", '"', text)
+    text = re.sub(r"\s*»", '"', text)
+    return text.replace("…", "...").replace("’", "'")
+
+
+def _sentence(analysis: Analysis, piece: Piece, *, first: bool) -> str:
+    units = [analysis.unit_text(u) for u in range(piece.start, piece.end)]
+    if piece.drop_first:
+        units = units[1:]
+    clause = piece.subject
+    if clause is not None:
+        at = max(clause.insert_unit, piece.start) - piece.start - piece.drop_first
+        if clause.relative and clause.subject_unit == piece.start:
+            units[0] = _keep_case(units[0], clause.pronoun)
+        elif clause.pronoun.endswith(("'", "’")):
+            units[at] = _prefix(units[at], clause.pronoun, glued=True)
+        else:
+            units[at] = _prefix(units[at], clause.pronoun, glued=False)
+    text = " ".join(units)
+    if not first:
+        text = _LEADING.sub("", text)
+    text = _TRAILING.sub("", text)
+    if not text:
+        return ""
+    if not _ENDED.search(text):
+        text += "."
+    return _capitalise(text)
+
+
+def _prefix(unit: str, word: str, *, glued: bool) -> str:
+    """``word`` written before ``unit``, after any opening quote or dash the unit starts with."""
+    head = len(unit) - len(unit.lstrip('«“"(—–-'))
+    return unit[:head] + word + ("" if glued else " ") + unit[head:]
+
+
+def _keep_case(unit: str, word: str) -> str:
+    """``unit`` (« qui ») replaced by ``word``, keeping punctuation glued to it."""
+    match = re.match(r"^(\W*)(\w+)(.*)$", unit)
+    return match.group(1) + word + match.group(3) if match else word
+
+
+def _capitalise(text: str) -> str:
+    match = _FIRST_LETTER.search(text)
+    if match is None:
+        return text
+    i = match.start()
+    return text[:i] + text[i].upper() + text[i + 1 :]
