@@ -1,0 +1,1 @@
+"""The asynchronous path: Celery app, thin tasks, dispatch, and the processes that run them."""

@@ -1,0 +1,134 @@
+"""The Celery application, configured from ``Settings`` (broker and result backend: ``REDIS_URL``).
+
+``celery -A frenchnovel.worker.celery_app worker`` finds ``app`` here; the package's own code uses
+``get_celery(settings)``, which builds one app per broker URL (the API of a test may talk to a
+broker other than the one of the process environment).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery
+from celery.signals import worker_init, worker_process_init
+
+from frenchnovel.config import Settings, get_settings
+from frenchnovel.errors import SettingsError
+
+QUEUE = "frenchnovel"
+# Where a configuration without REDIS_URL points, so that importing this module never fails;
+# ``frenchnovel worker`` refuses to start on it (see ``runner.require_broker``).
+UNCONFIGURED_BROKER = "redis://127.0.0.1:6379/0"
+
+_apps: dict[str, Celery] = {}
+_apps_lock = threading.Lock()
+
+
+def broker_url(settings: Settings) -> str:
+    """The broker URL of ``settings``; raises ``SettingsError`` when there is none."""
+    if not settings.redis_url:
+        raise SettingsError(
+            "REDIS_URL is not set: point it at a Redis server "
+            "(`frenchnovel serve` starts an embedded one when it is unset)"
+        )
+    return settings.redis_url
+
+
+def time_limits(settings: Settings) -> tuple[int, int]:
+    """(soft, hard) limits of one chunk task: the soft one lets the task fail the job cleanly
+    with TASK_TIMEOUT; the hard one, a little later, kills a task that ignored it."""
+    soft = settings.task_timeout_seconds
+    return soft, soft + max(5, min(60, soft // 10))
+
+
+def transport_options(settings: Settings) -> dict[str, Any]:
+    """Redis transport options: a message whose worker died becomes visible again once the
+    longest possible task is over (the hard limit), so a live task is not delivered twice."""
+    _, hard = time_limits(settings)
+    return {
+        "visibility_timeout": hard + 10,
+        "unacked_restore_interval": 5,
+        "unacked_restore_throttle": 1,
+    }
+
+
+def reaper_interval(settings: Settings) -> float:
+    """How often beat looks for stuck jobs: often enough to notice one within a timeout."""
+    return float(max(5, min(300, settings.task_timeout_seconds // 2)))
+
+
+def create_celery_app(settings: Settings) -> Celery:
+    """A Celery app for ``settings`` (tasks from ``frenchnovel.worker.tasks``)."""
+    url = settings.redis_url or UNCONFIGURED_BROKER
+    app = Celery("frenchnovel", broker=url, backend=url, include=["frenchnovel.worker.tasks"])
+    soft, hard = time_limits(settings)
+    options = transport_options(settings)
+    app.conf.update(
+        task_default_queue=QUEUE,
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        task_ignore_result=True,
+        # A chunk is acknowledged only once done; a worker that dies mid-chunk gives it back.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_concurrency=settings.max_workers,
+        worker_max_tasks_per_child=50,
+        # Celery counts this limit in KiB.
+        worker_max_memory_per_child=settings.worker_memory_limit_mb * 1024,
+        task_soft_time_limit=soft,
+        task_time_limit=hard,
+        broker_transport_options=options,
+        result_backend_transport_options=options,
+        broker_connection_retry_on_startup=True,
+        worker_send_task_events=True,
+        task_send_sent_event=True,
+        worker_hijack_root_logger=False,
+        beat_schedule={
+            "cleanup-old-jobs": {
+                "task": "frenchnovel.cleanup_old_jobs",
+                "schedule": timedelta(hours=1),
+            },
+            "reap-stuck-jobs": {
+                "task": "frenchnovel.reap_stuck_jobs",
+                "schedule": timedelta(seconds=reaper_interval(settings)),
+            },
+        },
+        timezone="UTC",
+    )
+    return app
+
+
+def get_celery(settings: Settings | None = None) -> Celery:
+    """The app for ``settings`` (default: the process settings), one per broker URL."""
+    settings = settings or get_settings()
+    key = settings.redis_url or UNCONFIGURED_BROKER
+    with _apps_lock:
+        if key not in _apps:
+            _apps[key] = app if key == _app_key else create_celery_app(settings)
+        return _apps[key]
+
+
+@worker_init.connect
+def _preload_models(**_: Any) -> None:
+    # Load spaCy once in the parent worker so that forked children share its memory
+    # instead of each paying the load time on its first chunk.
+    from frenchnovel.pipeline.nlp import get_nlp
+
+    get_nlp()
+
+
+@worker_process_init.connect
+def _fresh_connections(**_: Any) -> None:
+    # Database connections must never cross a fork.
+    from frenchnovel.storage.db import dispose_engines
+
+    dispose_engines()
+
+
+_settings = get_settings()
+_app_key = _settings.redis_url or UNCONFIGURED_BROKER
+app = create_celery_app(_settings)

@@ -1,0 +1,59 @@
+"""The Celery tasks. Thin: ids in, the work done by ``chunk_flow`` and ``jobs``, retries decided
+here from what those return. Tasks are registered by name on every app (``shared_task``), so the
+API sends them by name without importing the pipeline."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+
+from frenchnovel.config import get_settings
+from frenchnovel.jobs import events, maintenance
+from frenchnovel.storage.models import utcnow
+from frenchnovel.worker import chunk_flow
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, name="frenchnovel.process_chunk", max_retries=None)
+def process_chunk(self: Any, job_id: str, index: int) -> None:
+    """Process one chunk of an async job; the last one to finish merges the job."""
+    settings = get_settings()
+    outcome = chunk_flow.run_chunk(job_id, index, task_id=self.request.id, settings=settings)
+    if outcome is not None:
+        # The attempt limit is counted in the database (chunk_flow), not by Celery, so that
+        # deliveries lost with a killed worker count too.
+        raise self.retry(exc=outcome.error, countdown=outcome.countdown)
+
+
+@shared_task(name="frenchnovel.merge_job")
+def merge_job(job_id: str) -> None:
+    """Merge a job whose chunks are all done (idempotent: a second run changes nothing)."""
+    settings = get_settings()
+    chunk_flow.merge(chunk_flow.sessions(settings), settings, job_id)
+
+
+@shared_task(name="frenchnovel.reap_stuck_jobs")
+def reap_stuck_jobs() -> list[str]:
+    """Fail with TASK_TIMEOUT the jobs without progress for TASK_TIMEOUT_SECONDS."""
+    settings = get_settings()
+    with chunk_flow.sessions(settings)() as session, session.begin():
+        reaped = maintenance.reap_stuck_jobs(session, settings=settings, now=utcnow())
+    for job_id in reaped:
+        log.warning("job %s failed: no progress for %s s", job_id, settings.task_timeout_seconds)
+        events.publish(settings, job_id, events.FAILED)
+    return reaped
+
+
+@shared_task(name="frenchnovel.cleanup_old_jobs")
+def cleanup_old_jobs() -> list[str]:
+    """Remove files and results of jobs finished more than JOB_RETENTION_HOURS ago."""
+    settings = get_settings()
+    now = utcnow()
+    with chunk_flow.sessions(settings)() as session, session.begin():
+        purged = maintenance.purge_old_jobs(session, settings=settings, now=now)
+        maintenance.remove_orphan_uploads(session, storage_dir=settings.storage_dir, now=now)
+    log.info("purged the files of %d old jobs", len(purged))
+    return purged
