@@ -16,5 +16,14 @@ def serve(host: str = "127.0.0.1", port: int = 5000) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
-    app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    if settings.redis_url:
+        app = create_app(settings)
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    # One machine, nothing configured: the embedded Redis, a worker and beat run beside the API.
+    from frenchnovel.worker.local_stack import local_stack
+
+    with local_stack(settings) as stack_settings:
+        app = create_app(stack_settings)
+        app.state.broker = "embedded"
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

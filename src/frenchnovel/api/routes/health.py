@@ -33,7 +33,11 @@ def broker_state(request: Request, redis_url: str | None) -> str:
     import redis
 
     try:
-        client = redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1)
+        from frenchnovel.jobs.events import redis_py_url
+
+        client = redis.Redis.from_url(
+            redis_py_url(redis_url), socket_timeout=1, socket_connect_timeout=1
+        )
         try:
             client.ping()
         finally:
