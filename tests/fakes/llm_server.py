@@ -25,7 +25,6 @@ from tests.fakes.llm_protocols import error_body, gemini_reply, openai_reply, re
 
 _GEMINI_PATH = re.compile(r"^/v1(?:beta|alpha)?/models/([^/:]+):generateContent$")
 _OPENAI_PATH = "/v1/chat/completions"
-WINDOW = 60.0
 
 
 @dataclass
@@ -81,13 +80,14 @@ class FakeLLM:
 
     url: str = ""
     latency: float = 0.0
+    window: float = 60.0  # the provider's "minute" (shorter in tests of the limiter)
     api_key: str | None = "test-key"
     limits: Limits = field(default_factory=Limits)
     breaches: Breaches = field(default_factory=Breaches)
     requests: list[LoggedRequest] = field(default_factory=list)
     max_in_flight: int = 0
     _faults: deque[Fault] = field(default_factory=deque)
-    _window: deque[tuple[float, int]] = field(default_factory=deque)
+    _recent: deque[tuple[float, int]] = field(default_factory=deque)
     _in_flight: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -112,7 +112,7 @@ class FakeLLM:
         """Forget faults, the log and the counters."""
         with self._lock:
             self._faults.clear()
-            self._window.clear()
+            self._recent.clear()
             self.requests.clear()
             self.breaches = Breaches()
             self.max_in_flight = 0
@@ -163,13 +163,13 @@ class FakeLLM:
             self.requests.append(entry)
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
-            self._window.append((entry.arrived, entry.tokens))
-            while self._window and self._window[0][0] <= entry.arrived - WINDOW:
-                self._window.popleft()
+            self._recent.append((entry.arrived, entry.tokens))
+            while self._recent and self._recent[0][0] <= entry.arrived - self.window:
+                self._recent.popleft()
             limits, breaches = self.limits, self.breaches
-            if limits.requests_per_minute and len(self._window) > limits.requests_per_minute:
+            if limits.requests_per_minute and len(self._recent) > limits.requests_per_minute:
                 breaches.requests_per_minute += 1
-            used = sum(tokens for _, tokens in self._window)
+            used = sum(tokens for _, tokens in self._recent)
             if limits.tokens_per_minute and used > limits.tokens_per_minute:
                 breaches.tokens_per_minute += 1
             if limits.concurrency and self._in_flight > limits.concurrency:
@@ -236,7 +236,9 @@ class FakeLLMServer:
     def __init__(self, **switches: Any) -> None:
         self.state = FakeLLM(**switches)
         self._server = _Server(self.state)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.state.url = f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def __enter__(self) -> FakeLLM:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -112,9 +112,6 @@ class LLMRewriter:
         call = _Call(self, options, cancelled)
         with ThreadPoolExecutor(min(self.concurrency, len(batches)), "llm") as pool:
             futures = [pool.submit(call.run, batch) for batch in batches]
-            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-            if any(f.exception() for f in done):
-                call.halt.set()  # the other batches stop before their next request
             wait(futures)
         call.raise_first_error(futures)
         failed: Batch = []
@@ -149,6 +146,13 @@ class _Call:
 
     def run(self, batch: Batch) -> tuple[dict[int, list[str]], Batch]:
         """Send ``batch``, resend what came back wrong once; return accepted and refused."""
+        try:
+            return self._run(batch)
+        except BaseException:
+            self.halt.set()  # the other batches stop before their next request
+            raise
+
+    def _run(self, batch: Batch) -> tuple[dict[int, list[str]], Batch]:
         accepted: dict[int, list[str]] = {}
         for _ in range(2):
             keyed = _keyed(batch)

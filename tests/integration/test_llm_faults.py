@@ -1,0 +1,148 @@
+"""How the LLM engines behave when the provider misbehaves (each switch of the fake servers)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from frenchnovel.errors import Cancelled, EngineError, ErrorCode, TransientEngineError
+from frenchnovel.pipeline.options import JobOptions
+from frenchnovel.pipeline.rewrite import RewriteOutcome, get_rewriter
+from frenchnovel.pipeline.rewrite.llm import needs_model
+from frenchnovel.pipeline.rewrite.local import LocalRewriter
+from tests.fakes.llm_server import FakeLLM, FakeLLMServer
+from tests.fakes.llm_setup import novel_sentences, settings_for
+
+ENGINES = ["gemini", "openai"]
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeLLM]:
+    with FakeLLMServer() as state:
+        yield state
+
+
+@pytest.fixture(scope="module")
+def long_sentences(corpus: Path) -> list[str]:
+    """Sentences that all go to the model (so every request is predictable)."""
+    options = JobOptions()
+    return [s for s in novel_sentences(corpus, 80) if needs_model(s, options)][:20]
+
+
+def _run(engine: str, fake: FakeLLM, sentences: list[str], **settings: object) -> RewriteOutcome:
+    options = JobOptions(engine=engine)
+    return get_rewriter(options, settings_for(fake, **settings)).rewrite(sentences, options)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_429_is_waited_out_for_as_long_as_retry_after_says(
+    engine: str, fake: FakeLLM, long_sentences: list[str]
+) -> None:
+    fake.inject(status=429, retry_after=1)
+    outcome = _run(engine, fake, long_sentences[:5])
+    throttled, retried = fake.requests
+    assert (throttled.status, retried.status) == (429, 200)
+    assert retried.ids == throttled.ids
+    assert retried.arrived - throttled.arrived >= 0.95
+    assert outcome.fallbacks == 0
+    assert outcome.tokens == fake.usage == retried.tokens
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_server_error_is_retried_and_cured(
+    engine: str, fake: FakeLLM, long_sentences: list[str]
+) -> None:
+    fake.inject(status=500, times=2)
+    outcome = _run(engine, fake, long_sentences[:5])
+    assert [r.status for r in fake.requests] == [500, 500, 200]
+    assert outcome.fallbacks == 0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_provider_that_keeps_failing_fails_the_work_as_transient_after_the_attempts(
+    engine: str, fake: FakeLLM, long_sentences: list[str]
+) -> None:
+    fake.inject(status=503, times=-1)
+    with pytest.raises(TransientEngineError) as failed:
+        _run(engine, fake, long_sentences[:5], llm_max_attempts=3)
+    assert failed.value.code is ErrorCode.ENGINE_ERROR
+    assert [r.status for r in fake.requests] == [503, 503, 503]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("status", [400, 401, 403])
+def test_a_refused_request_fails_at_once_with_engine_error(
+    engine: str, status: int, fake: FakeLLM, long_sentences: list[str]
+) -> None:
+    fake.inject(status=status, times=-1)
+    with pytest.raises(EngineError) as failed:
+        _run(engine, fake, long_sentences, llm_concurrency=2)
+    assert failed.value.code is ErrorCode.ENGINE_ERROR
+    # No retry, and the other batches stop: at most the requests already in flight went out.
+    assert 1 <= len(fake.requests) <= 2
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_wrong_key_fails_with_engine_error(
+    engine: str, fake: FakeLLM, long_sentences: list[str]
+) -> None:
+    fake.api_key = "the-real-key"
+    with pytest.raises(EngineError):
+        _run(engine, fake, long_sentences[:5])
+    assert [r.status for r in fake.requests] == [401]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("bad", ["malformed", "missing_ids", "over_limit", "foreign_words"])
+def test_one_bad_answer_is_sent_again_and_then_accepted(
+    engine: str, bad: str, fake: FakeLLM, long_sentences: list[str]
+) -> None:
+    fake.inject(bad=bad)
+    outcome = _run(engine, fake, long_sentences[:4], llm_batch_size=4)
+    first, second = fake.requests
+    refused = first.ids[0::2] if bad == "missing_ids" else first.ids
+    assert second.sentences == [first.sentences[int(key)] for key in refused]
+    assert outcome.fallbacks == 0
+    assert outcome.tokens == first.tokens + second.tokens  # a bad answer is still billed
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("bad", ["malformed", "missing_ids", "over_limit", "foreign_words"])
+def test_answers_that_stay_bad_fall_back_to_the_local_engine_and_are_counted(
+    engine: str, bad: str, fake: FakeLLM, long_sentences: list[str]
+) -> None:
+    fake.inject(bad=bad, times=-1)
+    sentences = long_sentences[:6]
+    outcome = _run(engine, fake, sentences, llm_batch_size=3)
+    # The fake drops the ids at even positions: of 3, ids 0 and 2, then of those 2, the first.
+    expected_fallbacks = 2 if bad == "missing_ids" else 6
+    assert outcome.fallbacks == expected_fallbacks
+    assert len(fake.requests) == 4  # two batches, each sent once more
+    local = LocalRewriter().rewrite(sentences, JobOptions()).pieces
+    fell_back = [i for i in range(6) if outcome.pieces[i] == local[i]]
+    assert len(fell_back) >= expected_fallbacks
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_cancel_stops_the_requests_of_the_job_at_once(
+    engine: str, fake: FakeLLM, long_sentences: list[str]
+) -> None:
+    options = JobOptions(engine=engine)
+    settings = settings_for(fake, llm_batch_size=2, llm_concurrency=1)
+    rewriter = get_rewriter(options, settings)
+    with pytest.raises(Cancelled):
+        rewriter.rewrite(long_sentences, options, cancelled=lambda: len(fake.requests) >= 3)
+    assert len(fake.requests) == 3
+
+
+def test_a_job_cancelled_before_it_starts_sends_nothing(
+    fake: FakeLLM, long_sentences: list[str]
+) -> None:
+    options = JobOptions(engine="gemini")
+    with pytest.raises(Cancelled):
+        get_rewriter(options, settings_for(fake)).rewrite(
+            long_sentences, options, cancelled=lambda: True
+        )
+    assert fake.requests == []
