@@ -20,14 +20,22 @@ REQUEST_SECONDS = Histogram(
 )
 
 
+def route_template(request: Request) -> str:
+    """The request path with its path parameters put back as ``{name}`` (job ids vary)."""
+    path = request.url.path
+    for name, value in request.scope.get("path_params", {}).items():
+        if value:
+            path = path.replace(str(value), "{" + name + "}")
+    return path
+
+
 async def measure_latency(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
     """Middleware: time every request under its route template (not its raw path, ids vary)."""
     started = time.perf_counter()
     response = await call_next(request)
-    route = request.scope.get("route")
-    template = getattr(route, "path", None) or "unmatched"
+    template = route_template(request) if "route" in request.scope else "unmatched"
     REQUEST_SECONDS.labels(request.method, template, str(response.status_code)).observe(
         time.perf_counter() - started
     )
