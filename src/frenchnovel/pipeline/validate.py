@@ -62,7 +62,10 @@ def validate_pdf(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
         if page_count == 0:
             raise InputError("the PDF has no pages", code=ErrorCode.EMPTY_PDF)
         _check_page_count(page_count, max_pages)
-        if not _has_text_layer(pdf, page_count):
+        layer = _text_layer(pdf, page_count)
+        if layer == "unreadable":
+            raise InputError("the PDF is damaged: none of its pages can be read")
+        if layer == "none":
             raise InputError(
                 "no page of this PDF has extractable text (a scan or images only); "
                 "run it through OCR first",
@@ -116,20 +119,29 @@ def _declares_no_pages(path: Path) -> bool:
     return bool(has_zero_count) and not has_a_page
 
 
-def _has_text_layer(pdf: pdfium.PdfDocument, page_count: int) -> bool:
-    """Whether some page has text: a spread sample first, then the other pages, stopping at the
-    first page with text (a scan has none, so all its pages are looked at, cheaply)."""
+def _text_layer(pdf: pdfium.PdfDocument, page_count: int) -> str:
+    """``text`` when some page has text, ``none`` for a scan, ``unreadable`` when no page loads.
+
+    A spread sample goes first, then the other pages, stopping at the first page with text (a
+    scan has none, so all its pages are looked at: cheaply, its images are never decoded).
+    """
     step = max(1, page_count // _SAMPLE_PAGES)
-    sample = range(0, page_count, step)
-    order = [*sample, *(i for i in range(page_count) if i % step)]
-    return any(_page_has_text(pdf, index) for index in order)
+    order = [*range(0, page_count, step), *(i for i in range(page_count) if i % step)]
+    loaded = False
+    for index in order:
+        found = _page_has_text(pdf, index)
+        if found:
+            return "text"
+        loaded = loaded or found is not None
+    return "none" if loaded else "unreadable"
 
 
-def _page_has_text(pdf: pdfium.PdfDocument, index: int) -> bool:
+def _page_has_text(pdf: pdfium.PdfDocument, index: int) -> bool | None:
+    """Whether a page has text; None when PDFium cannot load it."""
     try:
         page = pdf[index]
     except pdfium.PdfiumError:
-        return False
+        return None
     try:
         textpage = page.get_textpage()
         try:
@@ -138,6 +150,6 @@ def _page_has_text(pdf: pdfium.PdfDocument, index: int) -> bool:
         finally:
             textpage.close()
     except pdfium.PdfiumError:
-        return False
+        return None
     finally:
         page.close()
