@@ -11,7 +11,7 @@ from starlette.middleware.base import RequestResponseEndpoint
 
 from frenchnovel.api import metrics
 from frenchnovel.api.errors import install_error_handlers
-from frenchnovel.api.routes import credits, health, jobs, pdf
+from frenchnovel.api.routes import credits, events, health, jobs, pdf
 from frenchnovel.api.routes import settings as settings_routes
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.jobs.sync import RewriterFactory
@@ -74,7 +74,7 @@ def create_app(
             allow_methods=["GET", "POST", "PUT"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for router in (pdf.router, jobs.router, credits.router, settings_routes.router):
+    for router in (pdf.router, jobs.router, events.router, credits.router, settings_routes.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
     if (STATIC_DIR / "index.html").exists():
