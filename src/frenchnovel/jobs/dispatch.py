@@ -11,6 +11,7 @@ import logging
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from frenchnovel.config import Settings
 from frenchnovel.errors import ErrorCode, FrenchNovelError
 from frenchnovel.jobs import service
 from frenchnovel.jobs.submission import DISPATCH_MODULE
@@ -22,11 +23,11 @@ class QueueUnavailable(FrenchNovelError):
     code = ErrorCode.PROCESSING_ERROR
 
 
-def enqueue(job_id: str, sessions: sessionmaker[Session]) -> None:
+def enqueue(job_id: str, sessions: sessionmaker[Session], settings: Settings) -> None:
     """Queue ``job_id``'s chunks; on failure fail the job (refunded) and raise."""
     try:
         module = importlib.import_module(DISPATCH_MODULE)
-        module.enqueue_job(job_id)
+        module.enqueue_job(job_id, settings=settings, sessions=sessions)
     except Exception:
         log.exception("could not queue job %s", job_id)
         with sessions() as session, session.begin():

@@ -123,7 +123,7 @@ async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep
         return _answer_completed(job, settings)
     if job.is_async:
         metrics.JOBS_SUBMITTED.labels("async").inc()
-        await run_in_threadpool(enqueue, job.id, request.app.state.sessions)
+        await run_in_threadpool(enqueue, job.id, request.app.state.sessions, settings)
         accepted = AcceptedAnswer(
             job_id=job.id,
             message=f"{job.page_count} pages: processing in {job.total_chunks} chunks",
