@@ -18,6 +18,7 @@ from frenchnovel.errors import ErrorCode, InputError
 _MAGIC = b"%PDF-"
 _HEADER_WINDOW = 1024  # PDF readers accept junk before the header within the first kilobyte
 _SAMPLE_PAGES = 12  # pages spread over the book, tried first for the text-layer test
+_PAGE_LETTERS = 100  # letters that make a page's text more than OCR scraps on a scan
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 
 
@@ -67,8 +68,8 @@ def validate_pdf(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
             raise InputError("the PDF is damaged: none of its pages can be read")
         if layer == "none":
             raise InputError(
-                "no page of this PDF has extractable text (a scan or images only); "
-                "run it through OCR first",
+                "no page of this PDF has extractable text (a scan, or images with stray "
+                "text); run it through OCR first",
                 code=ErrorCode.NO_TEXT_LAYER,
             )
     finally:
@@ -100,10 +101,11 @@ def _check_page_count(page_count: int, max_pages: int) -> None:
 
 
 def _load_error(path: Path, exc: pdfium.PdfiumError) -> InputError:
-    if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+    # PDFium's last-error code can be left over from an earlier document in this process, so an
+    # encryption code is believed only for a file that declares encryption.
+    encrypted = exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
+    if encrypted and b"/Encrypt" in path.read_bytes():
         return InputError("the PDF is protected by a password", code=ErrorCode.ENCRYPTED_PDF)
-    if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
-        return InputError("the PDF uses an unsupported encryption", code=ErrorCode.ENCRYPTED_PDF)
     if _declares_no_pages(path):
         return InputError("the PDF has no pages", code=ErrorCode.EMPTY_PDF)
     return InputError("the PDF is damaged and cannot be read")
@@ -122,22 +124,28 @@ def _declares_no_pages(path: Path) -> bool:
 def _text_layer(pdf: pdfium.PdfDocument, page_count: int) -> str:
     """``text`` when some page has text, ``none`` for a scan, ``unreadable`` when no page loads.
 
-    A spread sample goes first, then the other pages, stopping at the first page with text (a
-    scan has none, so all its pages are looked at: cheaply, its images are never decoded).
+    A page has text when it holds ``_PAGE_LETTERS`` letters: OCR'd scraps on a scanned figure do
+    not count (a one-page document only needs some letters). A spread sample goes first, then
+    the other pages, stopping at the first page with text; a scan has none, so all its pages are
+    looked at, cheaply: its images are never decoded.
     """
     step = max(1, page_count // _SAMPLE_PAGES)
     order = [*range(0, page_count, step), *(i for i in range(page_count) if i % step)]
-    loaded = False
+    loaded, most = False, 0
     for index in order:
-        found = _page_has_text(pdf, index)
-        if found:
+        letters = _page_letters(pdf, index)
+        if letters is None:
+            continue
+        loaded, most = True, max(most, letters)
+        if most >= _PAGE_LETTERS:
             return "text"
-        loaded = loaded or found is not None
-    return "none" if loaded else "unreadable"
+    if not loaded:
+        return "unreadable"
+    return "text" if page_count == 1 and most > 0 else "none"
 
 
-def _page_has_text(pdf: pdfium.PdfDocument, index: int) -> bool | None:
-    """Whether a page has text; None when PDFium cannot load it."""
+def _page_letters(pdf: pdfium.PdfDocument, index: int) -> int | None:
+    """How many letters a page's text has; None when PDFium cannot load the page."""
     try:
         page = pdf[index]
     except pdfium.PdfiumError:
@@ -146,7 +154,10 @@ def _page_has_text(pdf: pdfium.PdfDocument, index: int) -> bool | None:
         textpage = page.get_textpage()
         try:
             count = textpage.count_chars()
-            return count > 0 and bool(textpage.get_text_range(0, min(count, 2000)).strip())
+            if count <= 0:
+                return 0
+            text = str(textpage.get_text_range(0, min(count, 4 * _PAGE_LETTERS)))
+            return sum(char.isalpha() for char in text)
         finally:
             textpage.close()
     except pdfium.PdfiumError:
