@@ -56,7 +56,7 @@ def keeps_hyphen(left: str, right: str) -> bool:
         # but a verb broken before its pronoun is an ordinary break (Admi-nistrez-lui)
         if tail == "t" or head in _COMPOUND_HEADS:
             return True
-        if head_word.rsplit("-", 1)[-1][:1].isupper():
+        if "-" in head_word and head_word.rsplit("-", 1)[-1][:1].isupper():
             return False  # Bonne-Espé-rance: a name's own part broken at a syllable
         last = tail_word.rsplit("-", 1)[-1].lower()
         return head_word[0].isupper() and last not in _COMPOUND_TAILS
