@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePath
 from typing import Any, Literal
 from urllib.parse import quote
@@ -12,21 +11,15 @@ from fastapi.responses import Response
 
 from frenchnovel.api.deps import CurrentUser, SessionDep, SettingsDep
 from frenchnovel.api.schemas import ErrorBody, JobPage, JobView
+from frenchnovel.export import MEDIA_TYPES, render_result
 from frenchnovel.jobs import queries, service
 from frenchnovel.jobs.dispatch import revoke
-from frenchnovel.pipeline.result import Result
 from frenchnovel.storage import files
 from frenchnovel.storage.models import JobStatus
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 ResultFormat = Literal["json", "csv", "xlsx", "txt"]
-MEDIA_TYPES: dict[str, str] = {
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "txt": "text/plain; charset=utf-8",
-}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 404: {"model": ErrorBody}}
 
 
@@ -54,15 +47,6 @@ def get_job(job_id: str, user: CurrentUser, session: SessionDep) -> JobView:
         return JobView.of(queries.find_job(session, user_id=user.id, job_id=job_id))
 
 
-def render(result: Result, fmt: str) -> bytes:
-    """The result in ``fmt``, through the pipeline's exporter (JSON is the result contract)."""
-    if fmt == "json":
-        return json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
-    from frenchnovel.pipeline.export import render_result
-
-    return render_result(result, fmt)
-
-
 @router.get(
     "/{job_id}/result",
     responses={**NOT_FOUND, 409: {"model": ErrorBody}},
@@ -84,7 +68,7 @@ def get_result(
         raise service.InvalidJobStatus(
             f"the result of job {job_id} was removed after {settings.job_retention_hours} h"
         )
-    body = render(files.read_result(settings.storage_dir, job.result_path), format)
+    body = render_result(files.read_result(settings.storage_dir, job.result_path), format)
     stem = PurePath(job.filename or "result").stem or "result"
     name = quote(f"{stem}.{format}")
     return Response(
