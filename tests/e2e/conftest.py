@@ -1,0 +1,129 @@
+"""End-to-end fixtures: a real API and real ``celery worker`` processes on the shared Redis
+(database ``FRENCHNOVEL_E2E_REDIS_DB``, 13 by default, flushed around each test) with SQLite, or a
+PostgreSQL database of their own; rendered novels and their in-process reference results."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import redis
+
+from frenchnovel.config import Settings
+from frenchnovel.storage.db import dispose_engines, upgrade_database
+from tests.e2e.stack import REPO, Stack
+from tests.support.render import render_novel
+
+REDIS_DB = int(os.environ.get("FRENCHNOVEL_E2E_REDIS_DB", "13"))
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+# Small chunks keep the tests quick while a 60-page novel still makes six of them.
+SMALL_CHUNKS = {"CHUNKING_THRESHOLD_PAGES": "20", "CHUNK_SIZE_PAGES": "10"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if Path(str(item.fspath)).resolve().is_relative_to(here):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[str]:
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+
+
+@pytest.fixture(scope="session")
+def novels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Rendered novels, made once per session: a 60-page one and the 300-page one."""
+    folder = tmp_path_factory.mktemp("novels")
+    return {
+        "short": render_novel("maupassant", pages=60, out=folder / "bel-ami-60.pdf").path,
+        "long": render_novel("flaubert", pages=300, out=folder / "bovary-300.pdf").path,
+    }
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """``frenchnovel process`` on a file (cached): the sentences the service must give."""
+    cache: dict[Path, list[dict[str, Any]]] = {}
+    folder = tmp_path_factory.mktemp("reference")
+
+    def sentences(pdf: Path, workers: int = 2) -> list[dict[str, Any]]:
+        if pdf not in cache:
+            out = folder / f"{pdf.stem}.json"
+            command = ["process", str(pdf), "-o", str(out), "--workers", str(workers)]
+            subprocess.run(
+                [sys.executable, "-m", "frenchnovel.cli", *command, "--no-progress"],
+                check=True,
+                cwd=REPO,
+                capture_output=True,
+            )
+            cache[pdf] = json.loads(out.read_text(encoding="utf-8"))["sentences"]
+        return cache[pdf]
+
+    return sentences
+
+
+def _stack(name: str, database_url: str, root: Path, broker: str, **api_env: str) -> Stack:
+    storage = root / "storage"
+    logs = root / "logs"
+    storage.mkdir(parents=True)
+    logs.mkdir()
+    upgrade_database(Settings(database_url=database_url, storage_dir=storage))
+    stack = Stack(name, database_url, broker, storage, logs, api_env=dict(api_env))
+    stack.start_api()
+    return stack
+
+
+@pytest.fixture(scope="session")
+def sqlite_service(tmp_path_factory: pytest.TempPathFactory, broker: str) -> Iterator[Stack]:
+    root = tmp_path_factory.mktemp("e2e-sqlite")
+    stack = _stack("sqlite", f"sqlite:///{root / 'frenchnovel.db'}", root, broker, **SMALL_CHUNKS)
+    yield stack
+    stack.stop()
+    dispose_engines()
+
+
+@pytest.fixture(scope="session")
+def postgres_service(tmp_path_factory: pytest.TempPathFactory, broker: str) -> Iterator[Stack]:
+    name = f"frenchnovel_e2e_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    root = tmp_path_factory.mktemp("e2e-postgres")
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    try:
+        # 300 pages in chunks of 30: ten chunks, so that progress has room to rise.
+        stack = _stack(
+            "postgresql", url, root, broker, CHUNKING_THRESHOLD_PAGES="50", CHUNK_SIZE_PAGES="30"
+        )
+        yield stack
+        stack.stop()
+    finally:
+        dispose_engines()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_stack(sqlite_service: Stack) -> Iterator[Stack]:
+    """The SQLite service, with no worker yet; workers a test starts are killed after it."""
+    yield sqlite_service
+    sqlite_service.stop_workers()
+
+
+@pytest.fixture
+def postgres_stack(postgres_service: Stack) -> Iterator[Stack]:
+    yield postgres_service
+    postgres_service.stop_workers()
