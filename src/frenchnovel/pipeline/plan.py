@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 from frenchnovel.pipeline.validate import TEXT_SUFFIXES
 
 MAX_CHUNKS = 100
-_ESTIMATE_SAMPLE = 8  # pages read to estimate the characters of the whole book
+_ESTIMATE_SAMPLE = 16  # pages read to estimate the characters of the whole book
 
 
 def plan_chunks(
@@ -42,8 +42,9 @@ def estimate_characters(path: Path, page_count: int) -> int:
         return len(decode_text(path.read_bytes()))
     if page_count <= 0:
         return 0
-    step = max(1, page_count // _ESTIMATE_SAMPLE)
-    sample = list(range(0, page_count, step))[:_ESTIMATE_SAMPLE]
+    count = min(page_count, _ESTIMATE_SAMPLE)
+    # the middle of each stretch: covers and back pages weigh no more than any other page
+    sample = sorted({int((k + 0.5) * page_count / count) for k in range(count)})
     pdf = pdfium.PdfDocument(str(path))
     try:
         counts = [_page_chars(pdf, index) for index in sample]
