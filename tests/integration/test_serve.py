@@ -97,3 +97,35 @@ def test_the_commands_create_a_reader_who_gets_candide_back_as_sentences(
     assert job["status"] == "completed"
     balance = httpx.get(f"{server}/api/v1/me/credits", headers=headers).json()["balance"]
     assert balance == 10_250 - job["actual_credits"]
+
+
+def _two_gigabytes() -> Iterator[bytes]:
+    yield (
+        b'--b\r\nContent-Disposition: form-data; name="pdf_file"; filename="huge.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
+    )
+    block = b"0" * 65536
+    for _ in range(2 * 1024**3 // len(block)):
+        yield block
+    yield b"\r\n--b--\r\n"
+
+
+def test_a_two_gigabyte_upload_is_refused_while_it_streams(
+    environment: dict[str, str], server: str
+) -> None:
+    token = _run(environment, "users", "create", "huge@example.org").splitlines()[-1]
+
+    answer = httpx.post(
+        f"{server}/api/v1/process-pdf",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "multipart/form-data; boundary=b",
+        },
+        content=_two_gigabytes(),
+        timeout=120,
+    )
+
+    assert answer.status_code == 413
+    assert answer.json()["error"]["code"] == "FILE_TOO_LARGE"
+    storage = Path(environment["STORAGE_DIR"])
+    assert [p.name for p in storage.iterdir() if p.is_dir()] == []
