@@ -195,6 +195,14 @@ def fail(session: Session, *, job_id: str, code: ErrorCode | str, message: str) 
     )
     if not _one_row(changed):
         return False
+    session.execute(
+        update(JobChunk)
+        .where(
+            JobChunk.job_id == job_id,
+            JobChunk.status.in_([ChunkStatus.PENDING.value, ChunkStatus.PROCESSING.value]),
+        )
+        .values(status=ChunkStatus.FAILED.value, finished_at=now)
+    )
     _refund(session, job_id, note=f"refund: failed with {code}")
     return True
 
