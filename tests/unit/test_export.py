@@ -1,0 +1,101 @@
+"""Export: the same result as JSON, CSV, XLSX and plain text, in the documented shapes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from frenchnovel.errors import SettingsError
+from frenchnovel.export import CSV_COLUMNS, render_result, write_result
+from frenchnovel.pipeline.result import OutputSentence, Result, Stats
+
+LONG = (
+    "Candide, qui tremblait comme un philosophe, se cacha du mieux qu’il put "
+    "pendant cette boucherie héroïque."
+)
+
+
+@pytest.fixture
+def result() -> Result:
+    sentences = [
+        OutputSentence("« Oui », dit-il.", "« Oui », dit-il.", 5, False),
+        OutputSentence("Candide tremblait comme un philosophe.", LONG, 6, True),
+        OutputSentence("Il se cacha du mieux qu’il put.", LONG, 6, True),
+        OutputSentence(
+            "=SOMME(A1) n’est pas une formule…", "=SOMME(A1) n’est pas une formule…", 7, False
+        ),
+    ]
+    stats = Stats(source_sentences=3, sentences=4, rewritten=1, tokens=42, seconds=1.5)
+    return Result(sentences, 90, stats)
+
+
+def test_json_is_the_documented_result_shape(result: Result) -> None:
+    data = json.loads(render_result(result, "json"))
+    assert data["page_count"] == 90
+    assert data["sentences"][1] == {
+        "index": 1,
+        "text": "Candide tremblait comme un philosophe.",
+        "original": LONG,
+        "page": 6,
+        "rewritten": True,
+    }
+    assert set(data["stats"]) == {
+        "image_only_pages",
+        "source_sentences",
+        "sentences",
+        "rewritten",
+        "fallbacks",
+        "tokens",
+        "engine",
+        "model",
+        "seconds",
+    }
+    assert Result.from_dict(data) == result
+
+
+def test_csv_has_the_documented_columns_and_french_text_intact(result: Result) -> None:
+    rows = list(csv.DictReader(io.StringIO(render_result(result, "csv").decode("utf-8"))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert rows[0] == {
+        "index": "0",
+        "text": "« Oui », dit-il.",
+        "original": "« Oui », dit-il.",
+        "page": "5",
+        "rewritten": "false",
+    }
+    assert rows[2]["original"] == LONG and rows[2]["rewritten"] == "true"
+
+
+def test_xlsx_holds_the_same_rows_and_never_a_formula(result: Result, tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    write_result(result, path)
+    book = load_workbook(path)
+    rows = list(book["sentences"].iter_rows(values_only=True))
+    assert rows[0] == CSV_COLUMNS
+    assert rows[2] == (1, "Candide tremblait comme un philosophe.", LONG, 6, True)
+    assert rows[4][1] == "=SOMME(A1) n’est pas une formule…"
+    assert book["sentences"].cell(5, 2).data_type == "s"
+    assert ("page_count", 90) in list(book["stats"].iter_rows(values_only=True))
+
+
+def test_txt_is_one_sentence_a_line(result: Result, tmp_path: Path) -> None:
+    path = tmp_path / "out.txt"
+    write_result(result, path)
+    assert path.read_text(encoding="utf-8").splitlines() == [s.text for s in result.sentences]
+
+
+def test_the_format_follows_the_file_suffix(result: Result, tmp_path: Path) -> None:
+    write_result(result, tmp_path / "out.JSON")
+    assert json.loads((tmp_path / "out.JSON").read_text(encoding="utf-8"))["page_count"] == 90
+
+
+def test_an_unknown_format_is_a_settings_error(result: Result, tmp_path: Path) -> None:
+    with pytest.raises(SettingsError):
+        write_result(result, tmp_path / "out.docx")
+    with pytest.raises(SettingsError):
+        render_result(result, "pdf")
