@@ -59,6 +59,13 @@ def literary_gold(corpus: Path) -> list[tuple[str, list[str]]]:
     return [(row["paragraph"], row["sentences"]) for row in rows]
 
 
+def literary_sources(corpus: Path) -> list[str]:
+    """The novel each literary gold paragraph comes from, in file order."""
+    path = corpus / "literary" / "literary_dev_gold.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["source"] for line in lines if line]
+
+
 def conllu_gold(path: Path, group: int = 10) -> list[tuple[str, list[str]]]:
     """Each run of ``group`` gold sentences of a CoNLL-U file, joined by spaces into a paragraph."""
     texts = [

@@ -31,6 +31,18 @@ _LEANING_WORDS = {
     "très", "si", "aussi", "trop", "bien", "tout", "il", "elle", "ils", "elles", "on", "je", "j'",
     "tu", "nous", "vous",
 }  # fmt: skip
+_RELATIVES = {
+    "qui",
+    "que",
+    "qu'",
+    "qu’",
+    "dont",
+    "où",
+    "lequel",
+    "laquelle",
+    "lesquels",
+    "lesquelles",
+}
 
 
 @dataclass(slots=True)
@@ -48,30 +60,53 @@ class Analysis:
         return self.text[start:end]
 
 
+@dataclass(slots=True, frozen=True)
+class _Tokens:
+    """The attributes of a doc's tokens read once (spaCy attribute access is not free)."""
+
+    pos: list[str]
+    dep: list[str]
+    head: list[int]
+    lower: list[str]
+    punct: list[bool]
+
+    @classmethod
+    def of(cls, toks: list[Any]) -> _Tokens:
+        return cls(
+            [t.pos_ for t in toks],
+            [t.dep_ for t in toks],
+            [t.head.i for t in toks],
+            [t.lower_ for t in toks],
+            [t.is_punct for t in toks],
+        )
+
+
 def analyse(text: str, doc: Any) -> Analysis:
     """Fold the spaCy ``doc`` of ``text`` into units, gap scores and finite clauses."""
     spans = [(m.start(), m.end()) for m in _UNIT.finditer(text)]
     starts = [s for s, _ in spans]
-    unit_of = [bisect_right(starts, tok.idx) - 1 for tok in doc]
+    toks = list(doc)
+    unit_of = [bisect_right(starts, tok.idx) - 1 for tok in toks]
     words = [0]
     for start, end in spans:
         words.append(words[-1] + (1 if _WORD.search(text, start, end) else 0))
-    analysis = Analysis(text, spans, words, _gap_scores(text, spans, doc, unit_of))
-    for tok in doc:
-        if tok.pos_ in ("VERB", "AUX") and "Fin" in tok.morph.get("VerbForm"):
-            analysis.clauses.append(clause_of(tok, unit_of))
+    snapshot = _Tokens.of(toks)
+    analysis = Analysis(text, spans, words, _gap_scores(text, spans, snapshot, unit_of))
+    for tok, pos in zip(toks, snapshot.pos, strict=True):
+        if pos in ("VERB", "AUX") and "Fin" in tok.morph.get("VerbForm"):
+            analysis.clauses.append(clause_of(tok, unit_of, text))
     return analysis
 
 
 def _gap_scores(
-    text: str, spans: list[tuple[int, int]], doc: Any, unit_of: list[int]
+    text: str, spans: list[tuple[int, int]], toks: _Tokens, unit_of: list[int]
 ) -> list[float]:
     n = len(spans)
-    tight, loose = _crossings(doc)
+    tight, loose = _crossings(toks)
     first_token: list[int] = [-1] * n  # first spaCy token of each unit
-    for tok in doc:
-        if first_token[unit_of[tok.i]] < 0:
-            first_token[unit_of[tok.i]] = tok.i
+    for i, u in enumerate(unit_of):
+        if first_token[u] < 0:
+            first_token[u] = i
     gap = [FORBIDDEN] * n
     for u in range(1, n):
         left = text[spans[u - 1][0] : spans[u - 1][1]]
@@ -81,19 +116,20 @@ def _gap_scores(
         k = first_token[u]
         # Any gap is crossed by at least one arc; only the extra ones cost.
         arcs = TIGHT_ARC * tight[k] + LOOSE_ARC * loose[k] - LOOSE_ARC
-        gap[u] = _punctuation_score(left, right) - arcs + _opener_score(_first_word(doc, k))
-        if _leans_right(doc[k - 1]) and k > 0:
+        gap[u] = _punctuation_score(left, right) - arcs + _opener_score(toks, k)
+        if k > 0 and _leans_right(toks, k - 1):
             gap[u] -= LEANING
     return gap
 
 
-def _leans_right(tok: Any) -> bool:
+def _leans_right(toks: _Tokens, i: int) -> bool:
     """A word that cannot end a sentence: article, preposition, conjunction, clitic, « ne »."""
-    if tok.pos_ in ("DET", "ADP", "CCONJ", "SCONJ") or tok.lower_ == "ce":
+    pos, lower = toks.pos[i], toks.lower[i]
+    if pos in ("DET", "ADP", "CCONJ", "SCONJ") or lower == "ce":
         return True
-    if tok.pos_ == "AUX" and tok.dep_.startswith("aux"):
+    if pos == "AUX" and toks.dep[i].startswith("aux"):
         return True
-    return tok.lower_ in _LEANING_WORDS and tok.head.i > tok.i
+    return lower in _LEANING_WORDS and toks.head[i] > i
 
 
 def _punctuation_score(left: str, right: str) -> float:
@@ -111,47 +147,42 @@ def _punctuation_score(left: str, right: str) -> float:
     return 0.0
 
 
-def _opener_score(tok: Any) -> float:
-    """Bonus for cutting before ``tok``: a conjunction or a relative opens a clause."""
-    if tok is None:
+def _opener_score(toks: _Tokens, k: int) -> float:
+    """Bonus for cutting before the first word from token ``k``: a conjunction, a relative..."""
+    while k < len(toks.pos) and toks.punct[k]:
+        k += 1
+    if k == len(toks.pos):
         return 0.0
-    if tok.pos_ == "CCONJ":
-        return 4.0 if tok.head.pos_ in ("VERB", "AUX") else 1.5
-    if tok.pos_ == "SCONJ":
+    pos, head = toks.pos[k], toks.head[k]
+    if pos == "CCONJ":
+        return 4.0 if toks.pos[head] in ("VERB", "AUX") else 1.5
+    if pos == "SCONJ":
         return 3.0
-    if "Rel" in tok.morph.get("PronType"):
+    if toks.lower[k] in _RELATIVES and toks.pos[k] == "PRON":
         return 2.5
-    if tok.dep_.startswith("nsubj") and tok.head.i > tok.i:
+    if toks.dep[k].startswith("nsubj") and head > k:
         return 1.0
     return 0.0
 
 
-def _first_word(doc: Any, k: int) -> Any:
-    """The first non-punctuation token from ``k`` on, or None."""
-    for tok in doc[k:]:
-        if not tok.is_punct:
-            return tok
-    return None
-
-
-def _crossings(doc: Any) -> tuple[list[int], list[int]]:
+def _crossings(toks: _Tokens) -> tuple[list[int], list[int]]:
     """Arcs spanning the gap just before each token: short ones (≤ 2 tokens) and the others.
 
     Difference arrays keep this linear in the sentence length.
     """
-    size = len(doc) + 1
+    size = len(toks.pos) + 1
     diffs = ([0] * size, [0] * size)
-    for tok in doc:
-        if tok.head.i == tok.i or tok.is_punct:
+    for i, head in enumerate(toks.head):
+        if head == i or toks.punct[i]:
             continue
-        low, high = sorted((tok.i, tok.head.i))
+        low, high = (i, head) if i < head else (head, i)
         diff = diffs[0] if high - low <= 2 else diffs[1]
         diff[low + 1] += 1
         diff[high + 1] -= 1
     out: tuple[list[int], list[int]] = ([], [])
     for diff, counts in zip(diffs, out, strict=True):
         running = 0
-        for k in range(len(doc)):
+        for k in range(size - 1):
             running += diff[k]
             counts.append(running)
     return out

@@ -40,19 +40,21 @@ class Piece:
 def plan(analysis: Analysis, limit: int, min_words: int) -> list[Piece]:
     """The best pieces for ``analysis`` under ``limit`` words each."""
     n = len(analysis.spans)
+    scorer = _Scorer(analysis, limit, min_words)
     best = [FORBIDDEN] * (n + 1)
     choice: list[Piece | None] = [None] * (n + 1)
     best[0] = 0.0
+    words, gap = analysis.words, analysis.gap
     for end in range(1, n + 1):
         for start in range(end - 1, -1, -1):
-            if analysis.words[end] - analysis.words[start] > limit + 1:
+            if words[end] - words[start] > limit + 1:
                 break
-            if best[start] == FORBIDDEN or (start and analysis.gap[start] == FORBIDDEN):
+            if best[start] == FORBIDDEN or (start and gap[start] == FORBIDDEN):
                 continue
-            piece, value = _score(analysis, start, end, limit, min_words)
+            piece, value = scorer.score(start, end)
             if piece is None:
                 continue
-            total = best[start] + value + (GAP_WEIGHT * analysis.gap[start] if start else 0.0)
+            total = best[start] + value + (GAP_WEIGHT * gap[start] if start else 0.0)
             if total > best[end]:
                 best[end], choice[end] = total, piece
     pieces: list[Piece] = []
@@ -66,37 +68,45 @@ def plan(analysis: Analysis, limit: int, min_words: int) -> list[Piece]:
     return pieces[::-1]
 
 
-def _score(
-    analysis: Analysis, start: int, end: int, limit: int, min_words: int
-) -> tuple[Piece | None, float]:
-    words = analysis.words[end] - analysis.words[start]
-    if words == 0:
-        return None, 0.0
-    drop = start > 0 and words > 1 and analysis.unit_text(start).lower() in _DROPPED
-    words -= drop
-    clause = _first_clause(analysis, start, end)
-    value = -PIECE_COST
-    subject = None
-    if clause is None:
-        value -= VERBLESS_COST
-    else:
-        value += VERB_BONUS
-        added = 0 if clause.pronoun.endswith(("'", "’")) else len(clause.pronoun.split())
-        if clause.subject_unit >= 0 and not start <= clause.subject_unit < end:
-            subject, value, words = clause, value - BORROW_COST, words + added
-        elif clause.relative and clause.subject_unit == start and start > 0:
-            subject, value, words = clause, value - RELATIVE_COST, words + added - 1
-    if words > limit:
-        return None, 0.0
-    if words < min_words and words < analysis.words[-1]:
-        value -= SHORT_COST
-    return Piece(start, end, drop, subject), value
+class _Scorer:
+    """Scores candidate pieces; per-unit facts are computed once per sentence."""
 
+    def __init__(self, analysis: Analysis, limit: int, min_words: int) -> None:
+        self.analysis, self.limit, self.min_words = analysis, limit, min_words
+        n = len(analysis.spans)
+        self.droppable = [analysis.unit_text(u).lower() in _DROPPED for u in range(n)]
+        # first_clause[u]: the first finite clause whose verb is in unit u or after it
+        self.first_clause: list[Clause | None] = [None] * (n + 1)
+        clauses = iter(reversed(analysis.clauses))
+        current = next(clauses, None)
+        following: Clause | None = None
+        for u in range(n - 1, -1, -1):
+            while current is not None and current.verb_unit >= u:
+                following, current = current, next(clauses, None)
+            self.first_clause[u] = following
 
-def _first_clause(analysis: Analysis, start: int, end: int) -> Clause | None:
-    for clause in analysis.clauses:
-        if start <= clause.verb_unit < end:
-            return clause
-        if clause.verb_unit >= end:
-            break
-    return None
+    def score(self, start: int, end: int) -> tuple[Piece | None, float]:
+        words = self.analysis.words[end] - self.analysis.words[start]
+        if words == 0:
+            return None, 0.0
+        drop = start > 0 and words > 1 and self.droppable[start]
+        words -= drop
+        clause = self.first_clause[start]
+        if clause is not None and clause.verb_unit >= end:
+            clause = None
+        value = -PIECE_COST
+        subject = None
+        if clause is None:
+            value -= VERBLESS_COST
+        else:
+            value += VERB_BONUS
+            added = 0 if clause.pronoun.endswith(("'", "’")) else len(clause.pronoun.split())
+            if clause.subject_unit >= 0 and not start <= clause.subject_unit < end:
+                subject, value, words = clause, value - BORROW_COST, words + added
+            elif clause.relative and clause.subject_unit == start and start > 0:
+                subject, value, words = clause, value - RELATIVE_COST, words + added - 1
+        if words > self.limit:
+            return None, 0.0
+        if words < self.min_words and words < self.analysis.words[-1]:
+            value -= SHORT_COST
+        return Piece(start, end, drop, subject), value

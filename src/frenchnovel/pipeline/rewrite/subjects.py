@@ -36,13 +36,13 @@ class Clause:
     relative: bool  # the subject is a relative « qui » (replaced, not inserted, at a piece start)
 
 
-def clause_of(verb: Any, unit_of: list[int]) -> Clause:
-    """The ``Clause`` of the finite token ``verb``; ``unit_of`` maps token index to unit."""
+def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
+    """The ``Clause`` of the finite token ``verb`` of ``text``; ``unit_of`` maps tokens to units."""
     head = verb.head if verb.dep_ in _AUX_DEPS and verb.head.i != verb.i else verb
     insert = _cluster_start(verb, head)
-    inverted = _INVERTED.search(verb.doc.text, verb.idx)
+    inverted = _INVERTED.match(text, verb.idx)
     subject = None
-    if "Imp" not in verb.morph.get("Mood") and not (inverted and inverted.start() == verb.idx):
+    if "Imp" not in verb.morph.get("Mood") and not inverted:
         subject = _subject(head)
     if subject is None:
         return Clause(unit_of[verb.i], -1, unit_of[insert], "", False)

@@ -1,0 +1,195 @@
+"""The offline rewriting engine: French examples of each kind of cut, and its guarantees."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from frenchnovel.billing.pricing import estimate_tokens
+from frenchnovel.pipeline.options import JobOptions
+from frenchnovel.pipeline.rewrite.local import LocalRewriter
+from frenchnovel.pipeline.words import count_words, words
+
+PRONOUNS = {"il", "elle", "ils", "elles", "on"}
+DEFAULT = JobOptions()
+
+
+def rewrite(sentence: str, **options: object) -> list[str]:
+    return LocalRewriter().rewrite([sentence], JobOptions.parse(options)).pieces[0]
+
+
+def norm(word: str) -> str:
+    return re.sub(r"^\W+|\W+$", "", word.lower().replace("’", "'"))
+
+
+def invented(source: str, pieces: list[str]) -> set[str]:
+    """Words of the pieces that the source does not have."""
+    have = {norm(w) for w in words(source)}
+    return {norm(w) for piece in pieces for w in words(piece)} - have
+
+
+def dropped(source: str, pieces: list[str]) -> Counter[str]:
+    """Words of the source that the pieces lost (with their counts)."""
+    kept = Counter(norm(w) for piece in pieces for w in words(piece))
+    return Counter(norm(w) for w in words(source)) - kept
+
+
+def assert_well_formed(source: str, pieces: list[str], limit: int = 8) -> None:
+    assert pieces
+    for piece in pieces:
+        assert 1 <= count_words(piece) <= limit, piece
+        letter = re.search(r"\w", piece)
+        assert letter is not None and not letter.group().islower(), piece
+        assert re.search(r"[.!?…][»”\"')_]*$", piece), piece
+    assert invented(source, pieces) <= PRONOUNS
+
+
+def test_a_sentence_within_the_limit_passes_through_untouched() -> None:
+    sentence = "La nuit était noire, très noire."
+    assert rewrite(sentence) == [sentence]
+
+
+def test_a_semicolon_is_a_cut() -> None:
+    source = "Cette physionomie était étrangement composée; elle commençait par paraître humble."
+    pieces = rewrite(source)
+    assert pieces[0] == "Cette physionomie était étrangement composée."
+    assert_well_formed(source, pieces)
+
+
+def test_coordinated_clauses_are_cut_and_the_second_borrows_its_subject() -> None:
+    source = "Il se mit en mouvement, mais, avant de partir, hésita."
+    pieces = rewrite(source)
+    assert pieces == ["Il se mit en mouvement.", "Mais, avant de partir, il hésita."]
+
+
+def test_et_is_dropped_where_two_clauses_are_cut_apart() -> None:
+    source = "Elle commençait par paraître humble et finissait par sembler sévère."
+    pieces = rewrite(source)
+    assert pieces == ["Elle commençait par paraître humble.", "Elle finissait par sembler sévère."]
+    assert dropped(source, pieces) == Counter({"et": 1})
+
+
+def test_a_subject_relative_becomes_a_pronoun_of_its_antecedent() -> None:
+    source = "Il n'avait avec lui que sa demoiselle, qui l'aidait à tenir la maison."
+    assert rewrite(source) == [
+        "Il n'avait avec lui que sa demoiselle.",
+        "Elle l'aidait à tenir la maison.",
+    ]
+
+
+def test_a_subordinate_clause_is_cut_at_its_conjunction() -> None:
+    source = "Il était un peu ému, le lendemain, en montant l'escalier de Mme de Marelle."
+    pieces = rewrite(source)
+    assert pieces[0].startswith("Il était un peu ému")
+    assert_well_formed(source, pieces)
+
+
+def test_an_apposition_is_cut_at_its_commas() -> None:
+    source = (
+        "Ces malles étaient des cabriolets à deux roues, tapissés de cuir fauve au dedans, "
+        "suspendus sur des ressorts à pompe."
+    )
+    pieces = rewrite(source)
+    assert pieces[0] == "Ces malles étaient des cabriolets à deux roues."
+    assert_well_formed(source, pieces)
+
+
+def test_a_piece_never_ends_on_an_article_or_a_preposition() -> None:
+    source = "Puis elle tendit ses deux mains vers le ciel et tout son visage devint ineffable."
+    pieces = rewrite(source)
+    for piece in pieces:
+        last = piece.rstrip(".!?…»").split()[-1].lower()
+        assert last not in {"le", "la", "les", "vers", "de", "et", "ses"}, pieces
+    assert_well_formed(source, pieces)
+
+
+@pytest.mark.parametrize("limit", [3, 5, 8, 12])
+def test_every_piece_respects_the_word_limit(limit: int) -> None:
+    source = (
+        "Cependant, sous la pluie des pensums, l'ordre peu à peu se rétablit dans la classe, et "
+        "le professeur, parvenu à saisir le nom de Charles Bovary, se l'étant fait dicter, épeler "
+        "et relire, commanda tout de suite au pauvre diable d'aller s'asseoir sur le banc de "
+        "paresse, au pied de la chaire."
+    )
+    pieces = rewrite(source, sentence_length_limit=limit)
+    assert_well_formed(source, pieces, limit)
+    assert set(dropped(source, pieces)) <= {"et", "qui"}
+
+
+def test_pieces_below_the_minimum_length_join_a_neighbour() -> None:
+    source = "Il se leva, marcha, hésita, revint, puis il s'assit près du feu sans rien dire."
+    pieces = rewrite(source, min_sentence_length=3)
+    assert all(count_words(p) >= 3 for p in pieces), pieces
+
+
+def test_ignore_dialogue_keeps_quoted_speech_verbatim_even_over_the_limit() -> None:
+    speech = "« Qu'est-ce que tu fais à Paris, mon vieux, depuis tout ce temps ? » dit Forestier."
+    dash = "— Nous devrions être tout près de l'hacienda, reprit Harris en hésitant."
+    for sentence in (speech, dash):
+        assert rewrite(sentence, ignore_dialogue=True) == [sentence]
+        assert len(rewrite(sentence)) > 1
+
+
+def test_preserve_formatting_keeps_guillemets_and_ellipses() -> None:
+    source = "« Je ne sais pas… » murmura-t-elle en regardant longuement la mer grise au loin."
+    kept = " ".join(rewrite(source))
+    assert "«" in kept and "»" in kept and "…" in kept
+    plain = " ".join(rewrite(source, preserve_formatting=False))
+    assert "«" not in plain and "»" not in plain and "…" not in plain and "..." in plain
+
+
+def test_the_outcome_has_one_list_per_sentence_and_the_token_estimate() -> None:
+    sentences = ["Il pleut.", "Il se mit en mouvement, mais, avant de partir, hésita."]
+    outcome = LocalRewriter().rewrite(sentences, DEFAULT)
+    assert len(outcome.pieces) == 2 and outcome.pieces[0] == ["Il pleut."]
+    assert outcome.tokens == estimate_tokens(sum(len(s) for s in sentences))
+
+
+def test_a_cancelled_job_stops_before_the_next_batch() -> None:
+    from frenchnovel.pipeline.rewrite import local
+
+    long = "Il se mit en mouvement, mais, avant de partir, hésita."
+    sentences = [long] * (local.BATCH + 3)
+    calls: list[int] = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > 1  # the user cancels while the first batch runs
+
+    outcome = LocalRewriter().rewrite(sentences, DEFAULT, cancelled=cancelled)
+    assert len(outcome.pieces[0]) == 2
+    assert outcome.pieces[-1] == [long]  # never reached
+
+
+def test_the_engine_is_deterministic() -> None:
+    source = "Emma entra dans la cuisine, prit une chaise et s'assit près du feu, sans rien dire."
+    assert rewrite(source) == rewrite(source)
+
+
+_VOCABULARY = (
+    "il elle Emma Charles le la les un une de du des et mais qui que dont où ne pas se "
+    "maison jardin porte regarda entra sortit dit pensait était avait grand petite vieille "
+    "lentement soudain alors puis quand parce"
+).split()
+_PUNCT = [",", ";", ":", "!", "?", "…", "«", "»", "—"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tokens=st.lists(st.sampled_from(_VOCABULARY + _PUNCT), min_size=1, max_size=40),
+    limit=st.integers(min_value=3, max_value=12),
+)
+def test_any_sentence_yields_pieces_within_the_limit_made_of_its_own_words(
+    tokens: list[str], limit: int
+) -> None:
+    source = " ".join(tokens) + "."
+    pieces = rewrite(source, sentence_length_limit=limit)
+    if count_words(source) <= limit:
+        assert pieces == [source]
+        return
+    assert_well_formed(source, pieces, limit)
+    assert set(dropped(source, pieces)) <= {"et", "qui"}
