@@ -65,8 +65,12 @@ def read_pdf(data: bytes) -> list[str]:
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise Problem("INVALID_PDF", f"PDFium cannot open it: {exc}", 422) from None
-    return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+        code = "ENCRYPTED_PDF" if "password" in str(exc).lower() else "INVALID_PDF"
+        raise Problem(code, f"PDFium cannot open it: {exc}", 422) from None
+    pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    if not any(p.strip() for p in pages):
+        raise Problem("NO_TEXT_LAYER", "no page has text", 422)
+    return pages
 
 
 def sentences_of(pages: list[str]) -> list[dict[str, Any]]:
@@ -122,7 +126,7 @@ async def process(pdf_file: UploadFile, sentence_length_limit: int = Form(8)) ->
         "id": job_id,
         "status": "processing",
         "filename": pdf_file.filename,
-        "total_chunks": max(1, -(-len(pages) // THRESHOLD)),
+        "total_chunks": max(1, -(-len(pages) // 25)),
         "completed_chunks": 0,
         "progress_percent": 0,
         "current_step": "queued",

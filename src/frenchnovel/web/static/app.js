@@ -99,7 +99,8 @@ async function finished(job) {
   if (job.status === "completed") {
     await loadResults(jobId(job));
   } else if (job.status === "failed") {
-    showError(new ApiError(job.error_code || "PROCESSING_ERROR", job.error_message || ""));
+    const error = job.error ?? { code: job.error_code, message: job.error_message };
+    showError(new ApiError(error.code || "PROCESSING_ERROR", error.message || ""));
   }
   refreshBalance();
   jobs.refresh();

@@ -1,0 +1,57 @@
+"""The page works with the keyboard alone, names every control, and fits a phone's screen."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.screenshots import shot
+
+# Every visible control with the name a screen reader would read: its label, aria-label or text.
+UNNAMED_CONTROLS = """
+() => [...document.querySelectorAll('input, select, button, progress')]
+  .filter((el) => el.offsetParent !== null)
+  .filter((el) => {
+    const labelled = el.labels && [...el.labels].some((l) => l.textContent.trim());
+    const aria = (el.getAttribute('aria-label') || '').trim() || el.getAttribute('aria-labelledby');
+    const text = el.tagName === 'BUTTON' && el.textContent.trim();
+    return !(labelled || aria || text);
+  })
+  .map((el) => el.outerHTML)
+"""
+
+
+def test_every_control_has_a_name_for_screen_readers(signed_in: Page) -> None:
+    assert signed_in.evaluate(UNNAMED_CONTROLS) == []
+    signed_in.get_by_role("button", name="English").click()
+    assert signed_in.evaluate(UNNAMED_CONTROLS) == []
+
+
+def test_a_keyboard_user_reaches_the_token_and_the_file_picker(page: Page, reader: str) -> None:
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "token":
+            break
+    expect(page.locator("#token")).to_be_focused()
+    page.keyboard.type(reader)
+    page.keyboard.press("Enter")
+    expect(page.locator("#balance")).not_to_have_text("–")
+
+    page.focus("#choose-file")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    assert not chooser.value.is_multiple()
+    shot(page, "17-keyboard-focus")
+
+
+def test_the_page_fits_a_phone_screen(signed_in: Page) -> None:
+    page = signed_in
+    page.set_viewport_size({"width": 375, "height": 740})
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    box = page.get_by_role("button", name="Choisir un fichier").bounding_box()
+    assert box is not None
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 375
+    shot(page, "18-phone", full_page=True)

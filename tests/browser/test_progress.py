@@ -1,0 +1,93 @@
+"""A long novel becomes a job: the reader watches its bar advance, or cancels it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.screenshots import shot
+
+pytestmark = pytest.mark.slow
+
+PROCESSING_MS = 480_000
+
+# Records every percent the page writes, so that no step is missed between two looks.
+RECORD_PERCENTS = """
+() => {
+  window.seenPercents = [];
+  const target = document.querySelector('#progress-percent');
+  new MutationObserver(() => window.seenPercents.push(target.textContent))
+    .observe(target, { childList: true, characterData: true, subtree: true });
+}
+"""
+
+
+def submit(page: Page, pdf: Path) -> None:
+    page.set_input_files("#file-input", str(pdf))
+    expect(page.locator("#estimate-pages")).to_have_text("200")
+    page.click("#confirm")
+    expect(page.locator("#progress")).to_be_visible()
+
+
+def percents(page: Page) -> list[int]:
+    seen: list[str] = page.evaluate("window.seenPercents")
+    return [int(text.rstrip(" %")) for text in seen]
+
+
+def test_a_reader_watches_a_long_novel_advance_to_completion(
+    signed_in: Page, book: Callable[[str], Path]
+) -> None:
+    page = signed_in
+    page.evaluate(RECORD_PERCENTS)
+    submit(page, book("bel-ami-200"))
+    expect(page.locator("#progress-status")).to_have_text(re.compile("en attente|en cours"))
+    expect(page.locator("#progress-chunks")).to_contain_text("/ 8")
+    shot(page, "07-long-novel-started")
+
+    page.wait_for_function(
+        "() => [...window.seenPercents].some((t) => t !== '0 %' && t !== '100 %')",
+        timeout=PROCESSING_MS,
+    )
+    shot(page, "08-long-novel-advancing")
+    expect(page.locator("#progress-elapsed")).not_to_have_text("–")
+
+    expect(page.locator("#results")).to_be_visible(timeout=PROCESSING_MS)
+    expect(page.locator("#progress-status")).to_have_text("terminé")
+    expect(page.locator("#progress-chunks")).to_have_text("8 / 8")
+    expect(page.locator("#progress-percent")).to_have_text("100 %")
+    shot(page, "09-long-novel-done")
+
+    seen = percents(page)
+    assert any(0 < p < 100 for p in seen), seen
+    assert seen == sorted(seen), f"the bar went backwards: {seen}"
+    # Thousands of sentences, one page of rows in the document.
+    expect(page.locator("#results-body tr")).to_have_count(25)
+    page.click("#pager-last")
+    expect(page.locator("#pager-next")).to_be_disabled()
+    shot(page, "10-long-novel-last-page")
+
+
+def test_a_reader_cancels_a_running_job_and_gets_the_credits_back(
+    signed_in: Page, book: Callable[[str], Path]
+) -> None:
+    page = signed_in
+    balance_before = page.inner_text("#balance")
+    submit(page, book("verne-200"))
+    expect(page.locator("#cancel")).to_be_enabled()
+    shot(page, "11-cancel-before")
+
+    page.click("#cancel")
+    expect(page.locator("#progress-status")).to_have_text("annulé")
+    expect(page.locator("#cancel")).to_be_disabled()
+    expect(page.locator("#results")).to_be_hidden()
+    expect(page.locator("#balance")).to_have_text(balance_before)
+    shot(page, "12-cancelled")
+
+    page.click("#jobs-refresh")
+    job = page.locator("#jobs-body tr", has_text="verne-200.pdf")
+    expect(job).to_contain_text("annulé")
+    shot(page.locator("#jobs"), "13-cancelled-in-past-jobs")

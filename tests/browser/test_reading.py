@@ -1,0 +1,107 @@
+"""A reader uploads a novel, reads its short sentences, searches them, and downloads them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.screenshots import shot
+
+pytestmark = pytest.mark.slow
+
+PROCESSING_MS = 480_000  # a whole novel through the real pipeline on a busy 2-core machine
+ROWS_PER_PAGE = 25
+
+
+def process(page: Page, pdf: Path) -> None:
+    """Choose the file, wait for the estimate, confirm, and wait for the results."""
+    page.set_input_files("#file-input", str(pdf))
+    expect(page.locator("#confirm")).to_be_enabled()
+    page.click("#confirm")
+    expect(page.locator("#results")).to_be_visible(timeout=PROCESSING_MS)
+
+
+def count_in(text: str) -> int:
+    """The first number of a sentence such as « 1 224 phrases, dont 970 réécrites »."""
+    match = re.search(r"\d[\d\s\u202f,.]*", text)
+    assert match, text
+    return int(re.sub(r"\D", "", match.group()))
+
+
+def test_a_reader_uploads_candide_and_reads_its_sentences(signed_in: Page, corpus: Path) -> None:
+    page = signed_in
+    shot(page, "01-signed-in")
+    page.set_input_files("#file-input", str(corpus / "pdf" / "voltaire_candide_ligaran2015.pdf"))
+    expect(page.locator("#estimate-pages")).to_have_text("90")
+    expect(page.locator("#estimate-verdict")).to_have_text("Vous avez assez de crédits.")
+    shot(page, "02-candide-estimate")
+
+    page.click("#confirm")
+    expect(page.locator("#results")).to_be_visible(timeout=PROCESSING_MS)
+    shot(page, "03-candide-results")
+
+    rows = page.locator("#results-body tr")
+    expect(rows).to_have_count(ROWS_PER_PAGE)
+    assert count_in(page.inner_text("#results-summary")) > 1000
+    texts = page.locator("#results-body td:nth-child(2)").all_inner_texts()
+    assert any("Candide" in text for text in texts[:ROWS_PER_PAGE])
+
+    page.fill("#results-search", "Pangloss")
+    expect(page.locator("#results-matches")).not_to_be_empty()
+    for text in page.locator("#results-body tr").all_inner_texts():
+        assert "pangloss" in text.lower()
+    shot(page, "04-candide-search")
+
+    page.fill("#results-search", "")
+    expect(page.locator("#results-matches")).to_be_empty()
+    page.click("#pager-next")
+    expect(page.locator("#pager-status")).to_contain_text("Page 2 sur")
+    first = page.locator("#results-body td:first-child").first
+    expect(first).to_have_text(str(ROWS_PER_PAGE + 1))
+
+
+def test_a_reader_reopens_a_past_job_and_downloads_its_csv(
+    signed_in: Page, book: Callable[[str], Path]
+) -> None:
+    page = signed_in
+    process(page, book("bovary-5"))
+    total = count_in(page.inner_text("#results-summary"))
+
+    # The token is remembered: a new visit goes straight to the reader's jobs.
+    page.reload()
+    expect(page.locator("#token")).not_to_have_value("")
+    job = page.locator("#jobs-body tr", has_text="bovary-5.pdf")
+    expect(job).to_contain_text("terminé")
+    shot(page, "05-past-jobs")
+    job.get_by_role("button").click()
+    expect(page.locator("#results")).to_be_visible()
+    expect(page.locator("#results-file")).to_have_text("bovary-5.pdf")
+
+    with page.expect_download() as download:
+        page.click("[data-format=csv]")
+    assert download.value.suggested_filename.endswith(".csv")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == ["index", "text", "original", "page", "rewritten"]
+    assert len(rows) == total
+    assert [row["index"] for row in rows[:3]] == ["0", "1", "2"]
+    shown = page.locator("#results-body td:nth-child(2)").all_text_contents()
+    assert [row["text"] for row in rows[:ROWS_PER_PAGE]] == shown
+    assert all(1 <= int(row["page"]) <= 5 for row in rows)
+
+    for fmt in ("json", "xlsx"):
+        with page.expect_download() as download:
+            page.click(f"[data-format={fmt}]")
+        assert download.value.suggested_filename.endswith(f".{fmt}")
+    shot(page, "06-downloads")
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.locator("#results").scroll_into_view_if_needed()
+    shot(page, "06b-results-on-a-phone")
