@@ -127,3 +127,16 @@ def test_no_more_than_the_concurrency_cap_are_in_flight() -> None:
     for thread in threads:
         thread.join()
     assert most == 3
+
+
+def test_a_slot_beyond_the_horizon_is_not_booked_and_says_when_to_ask_again() -> None:
+    clock = Clock()
+    limiter = MemoryLimiter(Limits(6, 10**9, 8, window=60.0), clock=clock)
+    limiter.reserve(1)
+    early = limiter.reserve(1, horizon=0.5)
+    assert not early.booked
+    assert early.delay == pytest.approx(9.5)
+    clock.now = 9.5
+    later = limiter.reserve(1, horizon=0.5)
+    assert later.booked
+    assert later.delay == pytest.approx(0.5)

@@ -26,6 +26,7 @@ from frenchnovel.pipeline.words import count_words
 
 _DIALOGUE_OPENERS = ("«", "—", "–", "-", '"', "“")
 _CANCEL_POLL_SECONDS = 0.25  # how often a waiting request asks whether its job was cancelled
+_BOOKING_HORIZON_SECONDS = 0.25  # how far ahead a request books its slot
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +178,7 @@ class _Call:
                 self.pause(policy.delay(attempt - 1, last.retry_after))
             try:
                 with rewriter.limiter.permit(self.stopped):
-                    booking = rewriter.limiter.reserve(expected)
+                    booking = self.book(expected)
                     reply = self._send_at(booking, message)
             except InterruptedError:
                 self.check()
@@ -191,6 +192,15 @@ class _Call:
         raise TransientEngineError(
             f"the model provider kept failing after {policy.attempts} attempts: {last}"
         )
+
+    def book(self, expected: int) -> Reservation:
+        """A slot in the provider's limits, booked only once it is near (see ratelimit.py)."""
+        while True:
+            booking = self.rewriter.limiter.reserve(expected, horizon=_BOOKING_HORIZON_SECONDS)
+            if booking.booked:
+                return booking
+            self.pause(booking.delay)
+            self.check()
 
     def _send_at(self, booking: Reservation, message: str) -> Reply:
         spent = 0

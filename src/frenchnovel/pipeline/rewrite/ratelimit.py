@@ -9,7 +9,9 @@ The schedule: each request gets a send time (a "slot") that is
 - monotonic: slots never go back in time, so checking the window that ends at the new slot is
   enough to keep every later window within the limits too.
 The window is a little longer than a minute so that a request that leaves a few milliseconds late
-still lands in the right minute at the provider.
+still lands in the right minute at the provider. Callers book only slots that are near (the
+horizon): the cost of a request is a guess until its answer reports the real usage, and booking
+late lets every guess already corrected move the schedule forward.
 
 ``MemoryLimiter`` serves one process (the CLI); ``RedisLimiter`` (ratelimit_redis.py) shares the
 same schedule between every worker process through Redis.
@@ -41,11 +43,16 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Reservation:
-    """A slot in the schedule: wait ``delay`` seconds, then send."""
+    """A slot in the schedule: wait ``delay`` seconds, then send.
+
+    When the next free slot is further away than the caller's horizon nothing is booked
+    (``booked`` is False) and ``delay`` says when to ask again.
+    """
 
     key: str
     delay: float
     tokens: int
+    booked: bool = True
 
 
 class Limiter(Protocol):
@@ -53,8 +60,8 @@ class Limiter(Protocol):
         """Hold one of the ``concurrency`` places while a request is in flight."""
         ...
 
-    def reserve(self, tokens: int) -> Reservation:
-        """Book the next slot for a request expected to cost ``tokens``."""
+    def reserve(self, tokens: int, horizon: float | None = None) -> Reservation:
+        """Book the next slot for a request expected to cost ``tokens``, if within ``horizon``."""
         ...
 
     def settle(self, reservation: Reservation, tokens: int) -> None:
@@ -103,7 +110,7 @@ class MemoryLimiter:
         finally:
             self._places.release()
 
-    def reserve(self, tokens: int) -> Reservation:
+    def reserve(self, tokens: int, horizon: float | None = None) -> Reservation:
         limits = self.limits
         tokens = min(tokens, limits.tokens_per_minute)  # a giant request goes alone
         with self._lock:
@@ -116,6 +123,8 @@ class MemoryLimiter:
                 (when, self._costs[key]) for when, key in self._log if when > start - limits.window
             )
             slot = next_slot(window, start, tokens, limits)
+            if horizon is not None and slot - now > horizon:
+                return Reservation("", slot - now - horizon, tokens, booked=False)
             key = str(next(self._ids))
             self._log.append((slot, key))
             self._costs[key] = tokens

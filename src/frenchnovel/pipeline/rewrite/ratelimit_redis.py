@@ -37,6 +37,10 @@ for i = 1, #booked, 2 do
   count = count - 1
   used = used - tonumber(string.match(booked[i], '|(%d+)$'))
 end
+local horizon = tonumber(ARGV[6])
+if horizon >= 0 and slot - now > horizon then
+  return {string.format('%.6f', slot - now - horizon), tostring(tokens), 0}
+end
 redis.call('ZADD', KEYS[1], string.format('%.6f', slot), ARGV[5] .. '|' .. tokens)
 redis.call('HSET', KEYS[2], 'last', string.format('%.6f', slot),
   'next_request', string.format('%.6f', slot + window / rpm),
@@ -44,7 +48,7 @@ redis.call('HSET', KEYS[2], 'last', string.format('%.6f', slot),
 local ttl = math.ceil((slot - now + 2 * window) * 1000)
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[2], ttl)
-return {string.format('%.6f', slot - now), tostring(tokens)}
+return {string.format('%.6f', slot - now), tostring(tokens), 1}
 """
 
 _SETTLE = """
@@ -108,12 +112,13 @@ class RedisLimiter:
         finally:
             self._redis.zrem(self._places, holder)
 
-    def reserve(self, tokens: int) -> Reservation:
+    def reserve(self, tokens: int, horizon: float | None = None) -> Reservation:
         key = uuid.uuid4().hex
         limits = self.limits
         args = [limits.requests_per_minute, limits.tokens_per_minute, limits.window, tokens, key]
-        delay, booked = self._reserve(keys=[self._log, self._state], args=args)
-        return Reservation(key, max(0.0, float(delay)), int(booked))
+        args.append(-1 if horizon is None else horizon)
+        delay, cost, booked = self._reserve(keys=[self._log, self._state], args=args)
+        return Reservation(key, max(0.0, float(delay)), int(cost), booked=bool(booked))
 
     def settle(self, reservation: Reservation, tokens: int) -> None:
         limits = self.limits
