@@ -103,5 +103,5 @@ def test_a_reader_reopens_a_past_job_and_downloads_its_csv(
 
     page.set_viewport_size({"width": 375, "height": 740})
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-    page.locator("#results").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('#results').scrollIntoView()")
     shot(page, "06b-results-on-a-phone")

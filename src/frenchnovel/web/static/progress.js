@@ -2,7 +2,7 @@
 // available or breaks off. The panel shows the bar, chunks done, percent, step and elapsed time.
 
 import { api, streamEvents } from "./api.js";
-import { formatNumber, t } from "./i18n.js";
+import { formatNumber, has, t } from "./i18n.js";
 
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 const POLL_MS = 1000;
@@ -104,6 +104,7 @@ export class ProgressPanel {
     this.elapsed = root.querySelector("#progress-elapsed");
     this.mode = root.querySelector("#progress-mode");
     this.fileName = root.querySelector("#progress-file");
+    this.cancel = root.querySelector("#cancel");
     this.job = null;
     this.timer = null;
   }
@@ -133,7 +134,10 @@ export class ProgressPanel {
       total == null
         ? "–"
         : `${formatNumber(this.job.completed_chunks ?? 0)} / ${formatNumber(total)}`;
-    this.step.textContent = this.job.current_step || "–";
+    const step = this.job.current_step;
+    // Steps the page knows are translated; a new one still shows, as the API names it.
+    this.step.textContent = step ? (has(`step.${step}`) ? t(`step.${step}`) : step) : "–";
+    this.cancel.hidden = isTerminal(this.job);
     const name = this.job.original_filename ?? this.job.filename;
     if (name) this.fileName.textContent = name;
     this.tick();
