@@ -42,7 +42,7 @@ def enqueue(job_id: str, sessions: sessionmaker[Session], settings: Settings) ->
         ) from None
 
 
-def revoke(job_id: str) -> None:
+def revoke(job_id: str, settings: Settings) -> None:
     """Tell the workers to drop a cancelled job's queued chunks (when the async path exists).
 
     Running chunks stop on their own at their next cancel check, which reads the job's status.
@@ -54,6 +54,6 @@ def revoke(job_id: str) -> None:
     revoke_job = getattr(module, "revoke_job", None)
     if revoke_job is not None:
         try:
-            revoke_job(job_id)
+            revoke_job(job_id, settings=settings)
         except Exception:  # the cancel is committed; revocation only saves work
             log.exception("could not revoke the chunks of job %s", job_id)

@@ -83,10 +83,12 @@ def get_result(
     response_model=JobView,
     responses={**NOT_FOUND, 409: {"model": ErrorBody}},
 )
-def cancel_job(job_id: str, user: CurrentUser, session: SessionDep) -> JobView:
+def cancel_job(
+    job_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> JobView:
     """Cancel a pending or processing job; its credits come back once."""
     with session.begin():
         job = service.cancel(session, user_id=user.id, job_id=job_id)
         view = JobView.of(job)
-    revoke(job_id)
+    revoke(job_id, settings)
     return view
