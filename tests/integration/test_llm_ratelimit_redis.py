@@ -1,0 +1,101 @@
+"""The LLM rate schedule shared through the real Redis by several worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from frenchnovel.pipeline.options import JobOptions
+from frenchnovel.pipeline.rewrite.gemini import GeminiProvider, GeminiRewriter
+from frenchnovel.pipeline.rewrite.ratelimit import Limits
+from frenchnovel.pipeline.rewrite.ratelimit_redis import RedisLimiter
+from tests.fakes import llm_server
+from tests.fakes.llm_server import FakeLLMServer
+
+REDIS_URL = os.environ.get("FRENCHNOVEL_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+# A short "minute" keeps the test quick; the limiter adds the same 1 % guard as in production.
+MINUTE = 3.0
+LIMITS = Limits(requests_per_minute=20, tokens_per_minute=10**9, concurrency=3, window=3.03)
+LONG = (
+    "Le vieux marin, qui avait traversé toutes les mers du monde, s’assit lentement sur le banc "
+    "et regarda la mer sans rien dire."
+)
+
+
+@pytest.fixture
+def prefix() -> Iterator[str]:
+    key = f"test:llm:{uuid.uuid4().hex}"
+    yield key
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete(*(f"{key}:{part}" for part in ("log", "state", "places")))
+
+
+def test_two_workers_book_their_slots_in_one_schedule(prefix: str) -> None:
+    limits = Limits(requests_per_minute=600, tokens_per_minute=10**9, concurrency=8, window=60.0)
+    first = RedisLimiter.from_url(REDIS_URL, prefix, limits)
+    second = RedisLimiter.from_url(REDIS_URL, prefix, limits)
+    for _ in range(5):
+        first.reserve(100)
+        second.reserve(100)
+    booked = redis.Redis.from_url(REDIS_URL).zrange(f"{prefix}:log", 0, -1, withscores=True)
+    slots = [score for _, score in booked]
+    assert len(slots) == 10
+    gaps = [b - a for a, b in zip(slots, slots[1:], strict=False)]
+    assert all(gap >= 0.1 - 1e-6 for gap in gaps)  # 600 a minute: one every 0.1 s, whoever asks
+
+
+def test_a_dearer_answer_than_expected_moves_the_shared_schedule(prefix: str) -> None:
+    limits = Limits(requests_per_minute=10**6, tokens_per_minute=60_000, concurrency=8, window=60.0)
+    worker = RedisLimiter.from_url(REDIS_URL, prefix, limits)
+    other = RedisLimiter.from_url(REDIS_URL, prefix, limits)
+    booking = worker.reserve(600)
+    worker.settle(booking, 6_000)
+    assert other.reserve(10).delay == pytest.approx(6.0, abs=0.1)
+
+
+def test_a_place_held_by_a_crashed_worker_comes_back_after_its_lease(prefix: str) -> None:
+    limits = Limits(requests_per_minute=600, tokens_per_minute=10**9, concurrency=1)
+    crashed = RedisLimiter.from_url(REDIS_URL, prefix, limits, lease_seconds=0.3)
+    holder = crashed.permit(lambda: False)
+    holder.__enter__()  # never left: the process died with its place
+    survivor = RedisLimiter.from_url(REDIS_URL, prefix, limits)
+    with survivor.permit(lambda: False):
+        pass
+
+
+def _worker(fake_url: str, prefix: str, count: int) -> int:
+    """One worker process: rewrites ``count`` long sentences, one request each."""
+    from google import genai
+    from google.genai import types
+
+    client = genai.Client(
+        api_key="test-key",
+        http_options=types.HttpOptions(
+            base_url=fake_url, retry_options=types.HttpRetryOptions(attempts=1)
+        ),
+    )
+    limiter = RedisLimiter.from_url(REDIS_URL, prefix, LIMITS)
+    rewriter = GeminiRewriter(
+        GeminiProvider(client, "gemini-2.5-flash"), limiter, batch_size=1, concurrency=8
+    )
+    outcome = rewriter.rewrite([LONG] * count, JobOptions(engine="gemini"))
+    return sum(len(pieces) > 1 for pieces in outcome.pieces)
+
+
+def test_worker_processes_together_never_break_the_providers_limits(prefix: str) -> None:
+    with FakeLLMServer(latency=0.5, window=MINUTE) as fake:
+        fake.limits = llm_server.Limits(
+            LIMITS.requests_per_minute, LIMITS.tokens_per_minute, LIMITS.concurrency
+        )
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(2) as pool:
+            results = pool.starmap(_worker, [(fake.gemini_url, prefix, 12)] * 2)
+        assert results == [12, 12]
+        assert len(fake.requests) == 24
+        assert fake.breaches.total == 0
+        assert fake.max_in_flight == LIMITS.concurrency  # the cap was reached, never passed
