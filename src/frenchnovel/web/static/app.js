@@ -64,10 +64,14 @@ async function startJob(file, settings) {
   clearError();
   stopWatching();
   results.hide();
+  $("#confirm").disabled = true; // one click, one job
+  progress.busy(file.name);
   let answer;
   try {
     answer = await api.submit(file, settings);
   } catch (error) {
+    progress.hide();
+    $("#confirm").disabled = false;
     showError(error);
     return;
   }
@@ -75,8 +79,8 @@ async function startJob(file, settings) {
   const job = answer.body;
   current = { id: jobId(job), name: file.name };
   if (answer.status === 200 && job.sentences) {
-    progress.hide();
     showResults(job.sentences);
+    api.job(current.id).then((done) => progress.show(done), () => progress.hide());
   } else {
     follow(current.id, file.name);
   }

@@ -113,10 +113,21 @@ export class ProgressPanel {
   start(name) {
     this.job = null;
     this.root.hidden = false;
+    this.mode.textContent = "";
     this.fileName.textContent = name ?? "";
     this.show({ status: "pending", progress_percent: 0 });
     clearInterval(this.timer);
     this.timer = setInterval(() => this.tick(), 1000);
+  }
+
+  /** While a small file is processed within its upload request: a bar without a value. */
+  busy(name) {
+    this.start(name);
+    this.show({ status: "processing", created_at: new Date().toISOString() });
+    this.bar.removeAttribute("value");
+    this.percent.textContent = "";
+    this.mode.textContent = "";
+    this.cancel.hidden = true; // no job id yet: nothing to cancel
   }
 
   /** Show a job's state. */
@@ -124,8 +135,6 @@ export class ProgressPanel {
     this.job = { ...(this.job ?? {}), ...job };
     const percent = Math.max(0, Math.min(100, Math.round(this.job.progress_percent ?? 0)));
     this.bar.value = percent;
-    this.bar.setAttribute("aria-valuenow", String(percent));
-    this.bar.setAttribute("aria-valuetext", `${percent} %`);
     this.percent.textContent = `${percent} %`;
     this.status.textContent = t(`status.${this.job.status}`);
     this.status.dataset.status = this.job.status ?? "";
