@@ -13,6 +13,10 @@ from frenchnovel.pipeline.document import process_document
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import ensure_engine_available
 
+CLI_CHUNK_PAGES = 10
+"""Chunk size when ``--chunk-size`` is not given: small chunks make a smooth progress bar and
+keep every worker busy, and cost nothing since chunked output equals unchunked output."""
+
 
 def run_process(
     file: Path,
@@ -45,7 +49,7 @@ def run_process(
             options,
             settings=app_settings,
             workers=workers,
-            chunk_size=chunk_size,
+            chunk_size=chunk_size or CLI_CHUNK_PAGES,
             progress=bar.update,
         )
     finally:
