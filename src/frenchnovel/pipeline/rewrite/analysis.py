@@ -24,6 +24,7 @@ _OPENING = {"«", "“", "(", "[", "—", "–", "--", "-", "‘"}
 FORBIDDEN = float("-inf")
 TIGHT_ARC = 3.0  # cutting an article from its noun, a clitic from its verb...
 LOOSE_ARC = 0.7  # cutting a long dependency (a verb from a distant complement)
+SUBJECT_ARC = 6.0  # cutting a subject from the verb just after it (« où chaque habitant. »)
 LEANING = 20.0  # ending a piece on a word that leans on the next one
 _LEANING_WORDS = {
     "ne", "n'", "n’", "se", "s'", "s’", "me", "m'", "m’", "te", "t'", "t’", "le", "la", "les",
@@ -31,6 +32,8 @@ _LEANING_WORDS = {
     "très", "si", "aussi", "trop", "bien", "tout", "il", "elle", "ils", "elles", "on", "je", "j'",
     "tu", "nous", "vous",
 }  # fmt: skip
+_NEGATION_STARTS = {"ne", "n'", "n’"}
+_NEGATION_ENDS = {"pas", "point", "guère"}
 _RELATIVES = {
     "qui",
     "que",
@@ -102,7 +105,7 @@ def _gap_scores(
     text: str, spans: list[tuple[int, int]], toks: _Tokens, unit_of: list[int]
 ) -> list[float]:
     n = len(spans)
-    tight, loose = _crossings(toks)
+    tight, loose, subject = _crossings(toks)
     first_token: list[int] = [-1] * n  # first spaCy token of each unit
     for i, u in enumerate(unit_of):
         if first_token[u] < 0:
@@ -115,9 +118,9 @@ def _gap_scores(
             continue
         k = first_token[u]
         # Any gap is crossed by at least one arc; only the extra ones cost.
-        arcs = TIGHT_ARC * tight[k] + LOOSE_ARC * loose[k] - LOOSE_ARC
-        gap[u] = _punctuation_score(left, right) - arcs + _opener_score(toks, k)
-        if k > 0 and _leans_right(toks, k - 1):
+        arcs = TIGHT_ARC * tight[k] + LOOSE_ARC * loose[k] + SUBJECT_ARC * subject[k]
+        gap[u] = _punctuation_score(left, right) - arcs + LOOSE_ARC + _opener_score(toks, k)
+        if k > 0 and (_leans_right(toks, k - 1) or _leans_left(toks, k)):
             gap[u] -= LEANING
     return gap
 
@@ -127,9 +130,16 @@ def _leans_right(toks: _Tokens, i: int) -> bool:
     pos, lower = toks.pos[i], toks.lower[i]
     if pos in ("DET", "ADP", "CCONJ", "SCONJ") or lower == "ce":
         return True
-    if pos == "AUX" and toks.dep[i].startswith("aux"):
+    if pos == "AUX" and (toks.dep[i].startswith("aux") or toks.dep[i] == "cop"):
         return True
     return lower in _LEANING_WORDS and toks.head[i] > i
+
+
+def _leans_left(toks: _Tokens, k: int) -> bool:
+    """« pas », « point », « guère » closing a negation opened by « ne » just before."""
+    return toks.lower[k] in _NEGATION_ENDS and any(
+        w in _NEGATION_STARTS for w in toks.lower[max(0, k - 4) : k]
+    )
 
 
 def _punctuation_score(left: str, right: str) -> float:
@@ -165,24 +175,28 @@ def _opener_score(toks: _Tokens, k: int) -> float:
     return 0.0
 
 
-def _crossings(toks: _Tokens) -> tuple[list[int], list[int]]:
-    """Arcs spanning the gap just before each token: short ones (≤ 2 tokens) and the others.
+def _crossings(toks: _Tokens) -> tuple[list[int], list[int], list[int]]:
+    """Arcs spanning the gap just before each token, in three kinds: short ones (≤ 2 tokens),
+    a subject with the verb just after it (≤ 4 tokens), and the others.
 
     Difference arrays keep this linear in the sentence length.
     """
     size = len(toks.pos) + 1
-    diffs = ([0] * size, [0] * size)
+    diffs: tuple[list[int], ...] = ([0] * size, [0] * size, [0] * size)
     for i, head in enumerate(toks.head):
         if head == i or toks.punct[i]:
             continue
         low, high = (i, head) if i < head else (head, i)
-        diff = diffs[0] if high - low <= 2 else diffs[1]
-        diff[low + 1] += 1
-        diff[high + 1] -= 1
-    out: tuple[list[int], list[int]] = ([], [])
-    for diff, counts in zip(diffs, out, strict=True):
+        if toks.dep[i].startswith("nsubj") and i < head <= i + 4:
+            kind = 2
+        else:
+            kind = 0 if high - low <= 2 else 1
+        diffs[kind][low + 1] += 1
+        diffs[kind][high + 1] -= 1
+    counts: tuple[list[int], list[int], list[int]] = ([], [], [])
+    for diff, out in zip(diffs, counts, strict=True):
         running = 0
         for k in range(size - 1):
             running += diff[k]
-            counts.append(running)
-    return out
+            out.append(running)
+    return counts

@@ -47,8 +47,8 @@ def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
     if subject is None:
         return Clause(unit_of[verb.i], -1, unit_of[insert], "", False)
     before = verb.doc[insert - 1] if insert > 0 else None
-    if before is not None and before.lower_ in _REUSED:
-        subject = before  # « on ne sait pourquoi » : the parser missed a subject right there
+    if before is not None and before.lower_ in _REUSED | set(_GLUED):
+        subject = before  # « on ne sait pourquoi », « c'est » : a subject right there
     relative = "Rel" in subject.morph.get("PronType")
     referent = subject
     if relative and head.dep_ == "acl:relcl":
@@ -56,7 +56,7 @@ def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
         # « de ces natures qui… » is kept as it is when the antecedent is a bare « ce »
         relative = referent.lower_ not in _GLUED and referent.lower_ not in _REUSED
     return Clause(
-        unit_of[verb.i], unit_of[subject.i], unit_of[insert], _pronoun(referent), relative
+        unit_of[verb.i], unit_of[subject.i], unit_of[insert], _pronoun(referent, verb), relative
     )
 
 
@@ -82,21 +82,23 @@ def _cluster_start(verb: Any, head: Any) -> int:
     return i
 
 
-def _pronoun(referent: Any) -> str:
-    """What to write for a cut-away subject whose referent is ``referent``."""
+def _pronoun(referent: Any, verb: Any) -> str:
+    """What to write for a cut-away subject ``referent`` of the finite ``verb``."""
     lower: str = referent.lower_
     if lower in _GLUED:
         return _GLUED[lower]
     if lower in _REUSED:
         return lower
-    plural = any(child.dep_ == "conj" for child in referent.children)
+    # The verb's agreement is a surer sign of number than the parse of a coordination.
+    number = verb.morph.get("Number") or referent.morph.get("Number")
+    plural = "Plur" in number
     if referent.pos_ == "PROPN" and not plural:
         name = _short_name(referent)
         if name:
             return name
     feminine = "Fem" in referent.morph.get("Gender")
-    if plural or "Plur" in referent.morph.get("Number"):
-        return "elles" if feminine and not plural else "ils"
+    if plural:
+        return "elles" if feminine else "ils"
     return "elle" if feminine else "il"
 
 
