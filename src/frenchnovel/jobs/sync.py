@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.config import Settings
@@ -55,8 +56,8 @@ def run_sync_job(
     """
     with sessions() as session, session.begin():
         if service.start(session, job_id=job_id):
-            for chunk in session.query(JobChunk).filter_by(job_id=job_id).order_by(JobChunk.index):
-                chunks.claim_chunk(session, job_id=job_id, index=chunk.index)
+            for index in _chunk_indices(session, job_id):
+                chunks.claim_chunk(session, job_id=job_id, index=index)
         job = session.get(Job, job_id)
         assert job is not None
     if job.status == "processing":
@@ -83,7 +84,9 @@ def _process(
         rewriter = rewriter_factory(options, settings)
         cancelled = _cancel_check(sessions, job.id)
         with sessions() as session:
-            planned = session.query(JobChunk).filter_by(job_id=job.id).order_by(JobChunk.index)
+            planned = session.scalars(
+                select(JobChunk).where(JobChunk.job_id == job.id).order_by(JobChunk.index)
+            )
             ranges = [(c.index, c.first_page, c.last_page) for c in planned]
         results = []
         for index, first, last in ranges:
@@ -112,6 +115,11 @@ def _process(
         # Internals stay in the log; the user sees a plain message and gets the credits back.
         log.exception("job %s failed", job.id)
         _fail(sessions, job.id, ErrorCode.PROCESSING_ERROR, "processing failed unexpectedly")
+
+
+def _chunk_indices(session: Session, job_id: str) -> list[int]:
+    query = select(JobChunk.index).where(JobChunk.job_id == job_id).order_by(JobChunk.index)
+    return list(session.scalars(query))
 
 
 def _fail(sessions: sessionmaker[Session], job_id: str, code: ErrorCode, message: str) -> None:
