@@ -8,6 +8,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from frenchnovel.api.app import create_app
+from frenchnovel.config import Settings
 from tests.integration.conftest import Person, upload
 
 
@@ -81,3 +83,17 @@ def test_the_page_is_served_at_the_root_with_security_headers(client: TestClient
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert answer.headers["x-frame-options"] == "DENY"
     assert "default-src 'self'" in answer.headers["content-security-policy"]
+
+
+def test_health_is_503_when_the_database_is_down(tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=f"postgresql://postgres@127.0.0.1:{_closed_port()}/gone",
+        storage_dir=tmp_path,
+        redis_url=None,
+    )
+
+    with TestClient(create_app(settings, upgrade=False)) as client:
+        answer = client.get("/health")
+
+    assert answer.status_code == 503
+    assert answer.json()["database"] == "down"

@@ -46,7 +46,15 @@ def create_db_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A database that does not answer must fail a request (and /health) quickly, not hang it.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=30,
+        connect_args={"connect_timeout": 5},
+    )
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
