@@ -1,0 +1,93 @@
+"""A ``redis-server`` of a test's own on a free port, that the test may stop, kill and restart.
+
+The reliability tests break the broker on purpose, so they cannot share the machine's Redis.
+``restart()`` keeps the data (an append-only file, as a production broker would); ``wipe()``
+kills the server and starts an empty one on the same port (a broker that kept nothing on disk).
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import redis
+
+STARTUP_SECONDS = 20
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisServer:
+    """One ``redis-server`` process in ``directory``; its URL stays the same across restarts."""
+
+    def __init__(self, directory: Path, port: int | None = None) -> None:
+        self.directory = directory
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = directory / "redis.log"
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        """Start the server and wait until it answers PING."""
+        data = self.directory / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        command = [
+            shutil.which("redis-server") or "redis-server",
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--dir", str(data),
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--save", "",
+            "--logfile", str(self.log),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, start_new_session=True)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
+        while True:
+            try:
+                if client.ping():
+                    return
+            except redis.RedisError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start: {self.log.read_text()[-2000:]}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """SIGTERM: Redis writes its append-only file and exits."""
+        self._signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would."""
+        self._signal(signal.SIGKILL)
+
+    def restart(self) -> None:
+        """Stop and start again on the same port, with the same data."""
+        self.stop()
+        self.start()
+
+    def wipe(self) -> None:
+        """Kill the server and start an empty one on the same port: every message is gone."""
+        self.kill()
+        shutil.rmtree(self.directory / "data", ignore_errors=True)
+        self.start()
+
+    def _signal(self, which: signal.Signals) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(which)
+        self.process.wait(30)
+        self.process = None
