@@ -13,6 +13,7 @@ JOB_ROUTES = [
     ("GET", "/api/v1/jobs/{id}"),
     ("GET", "/api/v1/jobs/{id}/result"),
     ("GET", "/api/v1/jobs/{id}/result?format=csv"),
+    ("GET", "/api/v1/jobs/{id}/events"),
     ("POST", "/api/v1/jobs/{id}/cancel"),
 ]
 
