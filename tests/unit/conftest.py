@@ -20,9 +20,7 @@ def rendered_novel(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Re
 
 
 @pytest.fixture(scope="session")
-def rendered_number_first(
-    tmp_path_factory: pytest.TempPathFactory, corpus: Path
-) -> RenderedNovel:
+def rendered_number_first(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> RenderedNovel:
     """30 pages of Un capitaine de quinze ans, « 12/30 » numbers written before the text."""
     out = tmp_path_factory.mktemp("rendered") / "verne-30.pdf"
     return render_novel(
