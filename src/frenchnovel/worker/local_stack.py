@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from contextlib import contextmanager
 
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.storage.db import ensure_schema
-from frenchnovel.worker.embedded import EmbeddedRedis, start_embedded_redis
+from frenchnovel.worker.embedded import EmbeddedRedis, die_with_parent, start_embedded_redis
 
 log = logging.getLogger(__name__)
 
@@ -22,23 +21,22 @@ STOP_SECONDS = 15
 
 def _spawn(command: str) -> subprocess.Popen[bytes]:
     # ``python -m frenchnovel.cli`` rather than the console script: the same interpreter and
-    # environment as this server, whatever PATH says.
+    # environment as this server, whatever PATH says. Same process group as the server, so
+    # that a signal to the group reaches them too.
     return subprocess.Popen(
-        [sys.executable, "-m", "frenchnovel.cli", command], start_new_session=True
+        [sys.executable, "-m", "frenchnovel.cli", command], preexec_fn=die_with_parent
     )
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is not None:
         return
+    process.terminate()  # a worker's warm shutdown also stops its pool
     try:
-        os.killpg(process.pid, signal.SIGTERM)  # the worker's pool children too
         process.wait(STOP_SECONDS)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        process.kill()
         process.wait()
-    except ProcessLookupError:
-        pass
 
 
 @contextmanager
