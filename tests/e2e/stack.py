@@ -187,9 +187,7 @@ class Stack:
         for process in [p for p in self.processes if p is not self.api]:
             process.kill()
             self.processes.remove(process)
-        import redis
-
-        redis.Redis.from_url(self.redis_url).flushdb()
+        clear_broker(self.redis_url)
 
     def stop(self) -> None:
         for process in self.processes:
@@ -259,6 +257,17 @@ class Stack:
             job = session.get(Job, job_id)
             assert job is not None
             return job
+
+
+def clear_broker(redis_url: str) -> None:
+    """Forget every message of this session's broker database, keeping its lock."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter():
+        if key != b"frenchnovel:e2e:session":
+            client.delete(key)
+    client.close()
 
 
 def read_events(url: str, *, timeout: float) -> list[tuple[str, dict[str, Any]]]:
