@@ -133,7 +133,7 @@ def page_from_lines(number: int, lines: Sequence[Line], *, fix_hyphenation: bool
         else:
             broken = starts or closes(previous) or step > _GAP * usual or step < -usual
         if broken:
-            fragments.append(current.removesuffix("\ufffe"))
+            fragments.append(current)
             current = line.text
         else:
             current = join_lines(current, line.text, fix_hyphenation=fix_hyphenation)
