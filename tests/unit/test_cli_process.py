@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import CORPUS
+
 GIB = 1024**3
 EXPECTED_ERRORS = {
     "qpdf_bad1.pdf": "INVALID_PDF",
@@ -27,7 +29,7 @@ EXPECTED_ERRORS = {
     "ocrmypdf_type3_font_nomapping.pdf": "NO_TEXT_LAYER",
     "qpdf_append-xref-loop.pdf": "NO_TEXT_LAYER",
 }
-ROBUSTNESS = sorted(
+ROBUSTNESS = sorted(p.name for p in (CORPUS / "robustness").glob("*.pdf"))
     p.name for p in (Path(__file__).parents[3] / "shared/corpus/robustness").glob("*.pdf")
 )
 
