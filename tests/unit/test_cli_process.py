@@ -30,8 +30,6 @@ EXPECTED_ERRORS = {
     "qpdf_append-xref-loop.pdf": "NO_TEXT_LAYER",
 }
 ROBUSTNESS = sorted(p.name for p in (CORPUS / "robustness").glob("*.pdf"))
-    p.name for p in (Path(__file__).parents[3] / "shared/corpus/robustness").glob("*.pdf")
-)
 
 
 def frenchnovel(
