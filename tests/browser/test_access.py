@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FileChooser, Page, expect
 
 from tests.browser.screenshots import shot
 
@@ -27,6 +27,10 @@ def test_every_control_has_a_name_for_screen_readers(signed_in: Page) -> None:
 
 
 def test_a_keyboard_user_reaches_the_token_and_the_file_picker(page: Page, reader: str) -> None:
+    # Playwright intercepts file choosers only once a listener exists; set one up early so that
+    # the interception is in place before the key press (a late one races with the dialog).
+    choosers: list[FileChooser] = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     page.keyboard.press("Tab")  # the skip link comes first
     expect(page.locator(".skip-link")).to_be_focused()
     page.keyboard.press("Enter")
@@ -41,7 +45,7 @@ def test_a_keyboard_user_reaches_the_token_and_the_file_picker(page: Page, reade
 
     page.focus("#choose-file")
     with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
+        page.keyboard.press("Enter")
     assert not chooser.value.is_multiple()
     shot(page, "17-keyboard-focus")
 

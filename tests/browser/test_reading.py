@@ -44,7 +44,7 @@ def test_a_reader_uploads_candide_and_reads_its_sentences(signed_in: Page, corpu
 
     page.click("#confirm")
     expect(page.locator("#results")).to_be_visible(timeout=PROCESSING_MS)
-    shot(page, "03-candide-results")
+    shot(page, "03-candide-results", top="#progress")
 
     rows = page.locator("#results-body tr")
     expect(rows).to_have_count(ROWS_PER_PAGE)
@@ -56,7 +56,7 @@ def test_a_reader_uploads_candide_and_reads_its_sentences(signed_in: Page, corpu
     expect(page.locator("#results-matches")).not_to_be_empty()
     for text in page.locator("#results-body tr").all_inner_texts():
         assert "pangloss" in text.lower()
-    shot(page, "04-candide-search")
+    shot(page, "04-candide-search", top="#results")
 
     page.fill("#results-search", "")
     expect(page.locator("#results-matches")).to_be_empty()
@@ -78,7 +78,7 @@ def test_a_reader_reopens_a_past_job_and_downloads_its_csv(
     expect(page.locator("#token")).not_to_have_value("")
     job = page.locator("#jobs-body tr", has_text="bovary-5.pdf")
     expect(job).to_contain_text("terminé")
-    shot(page, "05-past-jobs")
+    shot(page, "05-past-jobs", top="#jobs")
     job.get_by_role("button").click()
     expect(page.locator("#results")).to_be_visible()
     expect(page.locator("#results-file")).to_have_text("bovary-5.pdf")
@@ -99,9 +99,8 @@ def test_a_reader_reopens_a_past_job_and_downloads_its_csv(
         with page.expect_download() as download:
             page.click(f"[data-format={fmt}]")
         assert download.value.suggested_filename.endswith(f".{fmt}")
-    shot(page, "06-downloads")
+    shot(page, "06-downloads", top="#results")
 
     page.set_viewport_size({"width": 375, "height": 740})
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-    page.evaluate("document.querySelector('#results').scrollIntoView()")
-    shot(page, "06b-results-on-a-phone")
+    shot(page, "06b-results-on-a-phone", top="#results")

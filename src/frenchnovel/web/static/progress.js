@@ -147,6 +147,7 @@ export class ProgressPanel {
     // Steps the page knows are translated; a new one still shows, as the API names it.
     this.step.textContent = step ? (has(`step.${step}`) ? t(`step.${step}`) : step) : "–";
     this.cancel.hidden = isTerminal(this.job);
+    if (isTerminal(this.job)) this.mode.textContent = "";
     const name = this.job.original_filename ?? this.job.filename;
     if (name) this.fileName.textContent = name;
     this.tick();
