@@ -74,7 +74,12 @@ def rewriting_table(every: int) -> None:
     print(
         "|--------|------------:|------------:|---------------:|--------------:|----------------:|"
     )
-    for name, engine in (("local", rq.local_engine), ("naive", rq.naive_engine)):
+    engines = (
+        ("local", rq.local_engine),
+        ("local, no verb repeat", rq.local_without_reuse),
+        ("naive", rq.naive_engine),
+    )
+    for name, engine in engines:
         q = rq.measure(sentences, engine(sentences, options), LIMIT)
         row = q.row()
         print(

@@ -98,6 +98,14 @@ def test_an_apposition_is_cut_at_its_commas() -> None:
     assert_well_formed(source, pieces)
 
 
+def test_a_complement_set_off_by_commas_repeats_the_subject_and_verb_it_hangs_on() -> None:
+    source = "Charles et sa mère restèrent le soir, malgré leur fatigue, fort longtemps à causer."
+    pieces = rewrite(source)
+    assert pieces[0] == "Charles et sa mère restèrent le soir."
+    assert "Ils restèrent malgré leur fatigue." in pieces
+    assert_well_formed(source, pieces)
+
+
 def test_a_piece_never_ends_on_an_article_or_a_preposition() -> None:
     source = "Puis elle tendit ses deux mains vers le ciel et tout son visage devint ineffable."
     pieces = rewrite(source)

@@ -167,7 +167,8 @@ def test_spans_are_trimmed_offsets_into_the_paragraph() -> None:
 @given(st.text(alphabet="abcDEF .!?…«»—-;,'\n", max_size=80))
 def test_sentences_always_rebuild_the_paragraph(paragraph: str) -> None:
     sentences = split_sentences(paragraph)
-    assert " ".join(sentences).split() == paragraph.split()
+    # glued dialogue turns (« ça?--Le ») are split inside a token, so compare without spaces
+    assert "".join("".join(sentences).split()) == "".join(paragraph.split())
     assert all(s == s.strip() and s for s in sentences)
     assert split_sentences(paragraph) == sentences  # deterministic
 

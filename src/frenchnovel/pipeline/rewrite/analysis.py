@@ -12,6 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from frenchnovel.pipeline.abbreviations import TITLES, is_initial
 from frenchnovel.pipeline.rewrite.subjects import Clause, clause_of
 
 _UNIT = re.compile(r"\S+")
@@ -57,6 +58,9 @@ class Analysis:
     words: list[int]  # prefix sums: words[u] = number of words in units[:u]
     gap: list[float]  # gap[u]: how good a cut before unit u is (FORBIDDEN where it must not be)
     clauses: list[Clause] = field(default_factory=list)  # one per finite verb, in order
+    first_token: list[int] = field(default_factory=list)  # per unit, then len(doc)
+    heads: list[int] = field(default_factory=list)  # per token: its head's index
+    attach: list[str] = field(default_factory=list)  # per token: its dependency (or "punct")
 
     def unit_text(self, u: int) -> str:
         start, end = self.spans[u]
@@ -95,6 +99,16 @@ def analyse(text: str, doc: Any) -> Analysis:
         words.append(words[-1] + (1 if _WORD.search(text, start, end) else 0))
     snapshot = _Tokens.of(toks)
     analysis = Analysis(text, spans, words, _gap_scores(text, spans, snapshot, unit_of))
+    first = [len(toks)] * (len(spans) + 1)
+    for i in range(len(toks) - 1, -1, -1):
+        first[unit_of[i]] = i
+    for u in range(len(spans) - 1, -1, -1):
+        first[u] = min(first[u], first[u + 1])
+    analysis.first_token = first
+    analysis.heads = snapshot.head
+    analysis.attach = [
+        "punct" if punct else dep for dep, punct in zip(snapshot.dep, snapshot.punct, strict=True)
+    ]
     for tok, pos in zip(toks, snapshot.pos, strict=True):
         if pos in ("VERB", "AUX") and "Fin" in tok.morph.get("VerbForm"):
             analysis.clauses.append(clause_of(tok, unit_of, text))
@@ -122,6 +136,8 @@ def _gap_scores(
         gap[u] = _punctuation_score(left, right) - arcs + LOOSE_ARC + _opener_score(toks, k)
         if k > 0 and (_leans_right(toks, k - 1) or _leans_left(toks, k)):
             gap[u] -= LEANING
+        if left.endswith(".") and (left[:-1] in TITLES or is_initial(left[:-1])):
+            gap[u] -= LEANING  # « M. | Homais »
     return gap
 
 

@@ -20,11 +20,18 @@ BORROW_COST = 3.0  # an inserted subject is a word the source does not have ther
 RELATIVE_COST = 1.0  # « qui » → « elle »: no word added, but one replaced
 PIECE_COST = 3.0  # fewer, longer pieces read better than many scraps
 SHORT_COST = 12.0  # a piece under min_sentence_length words
+REUSE_COST = 5.0  # a verbless complement that repeats its clause's subject and verb
+REUSE_VERBS = True  # « Il attendait la mort. Il attendait en homme qui… »
 GAP_WEIGHT = 0.5  # how much the quality of a cut counts against the pieces' own scores
 
-_DROPPED = {
-    "et"
-}  # coordinating conjunctions dropped at a cut (« …, et il partit » → « Il partit »)
+# Coordinating conjunctions dropped at a cut (« …, et il partit » → « Il partit »).
+_DROPPED = {"et"}
+# Dependencies of a complement that can follow a repeated subject and verb.
+_COMPLEMENTS = {"obl", "obl:mod", "obl:arg", "obl:agent", "advmod", "advcl", "xcomp"}
+
+
+def _words(text: str) -> int:
+    return len(text.split())
 
 
 @dataclass(slots=True, frozen=True)
@@ -35,6 +42,7 @@ class Piece:
     end: int
     drop_first: bool = False  # drop an opening « et »
     subject: Clause | None = None  # a clause whose subject is written in (or replaces « qui »)
+    reuse: Clause | None = None  # a clause whose subject and verb open this verbless piece
 
 
 def plan(analysis: Analysis, limit: int, min_words: int) -> list[Piece]:
@@ -84,6 +92,11 @@ class _Scorer:
             while current is not None and current.verb_unit >= u:
                 following, current = current, next(clauses, None)
             self.first_clause[u] = following
+        self.by_head = {c.head_token: c for c in analysis.clauses if c.core}
+        self.set_off = [False] + [
+            analysis.unit_text(u - 1).rstrip("»”\"')").endswith((",", ";", ":", "—", "–", "--"))
+            for u in range(1, n + 1)
+        ]
 
     def score(self, start: int, end: int) -> tuple[Piece | None, float]:
         words = self.analysis.words[end] - self.analysis.words[start]
@@ -95,9 +108,15 @@ class _Scorer:
         if clause is not None and clause.verb_unit >= end:
             clause = None
         value = -PIECE_COST
-        subject = None
+        subject = reuse = None
         if clause is None:
-            value -= VERBLESS_COST
+            reuse = self.reusable(start, end) if REUSE_VERBS else None
+            if reuse is not None and words + _words(reuse.pronoun + " " + reuse.core) <= self.limit:
+                words += _words(reuse.pronoun + " " + reuse.core)
+                value += VERB_BONUS - REUSE_COST
+            else:
+                reuse = None
+                value -= VERBLESS_COST
         else:
             value += VERB_BONUS
             added = 0 if clause.pronoun.endswith(("'", "’")) else len(clause.pronoun.split())
@@ -109,4 +128,27 @@ class _Scorer:
             return None, 0.0
         if words < self.min_words and words < self.analysis.words[-1]:
             value -= SHORT_COST
-        return Piece(start, end, drop, subject), value
+        return Piece(start, end, drop, subject, reuse), value
+
+    def reusable(self, start: int, end: int) -> Clause | None:
+        """The clause before this verbless piece whose verb governs it, if it can be repeated.
+
+        « Il attendait la mort, en homme qui… »: « en homme » hangs on « attendait » alone,
+        as a complement (not the subject), so « Il attendait en homme qui… » says the same.
+        """
+        a = self.analysis
+        low, high = a.first_token[start], a.first_token[end]
+        governor = -1
+        for i in range(low, high):
+            head = a.heads[i]
+            if low <= head < high or a.attach[i] in ("punct", "cc"):
+                continue
+            if a.attach[i] not in _COMPLEMENTS or (governor >= 0 and head != governor):
+                return None
+            governor = head
+        clause = self.by_head.get(governor)
+        if clause is None or not clause.core or clause.verb_unit >= start:
+            return None
+        # Only a complement the author set off (« la mort, en homme… »): the parse of a bare
+        # « au coin de la rue » is too often wrong about which word « de la rue » hangs on.
+        return clause if self.set_off[start] else None

@@ -14,6 +14,8 @@ from typing import Any
 
 # « reconnaissait-il », « dit-elle » : the subject is already there, glued after the verb.
 _INVERTED = re.compile(r"\w+(?:-t)?-(?:il|elle|on|ils|elles|je|tu|nous|vous|ce)\b", re.IGNORECASE)
+_NEGATION = {"ne", "n'", "n’"}
+_NEGATION_ENDS = {"pas", "point", "plus", "jamais", "guère", "rien"}
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
 _AUX_DEPS = ("aux", "aux:pass", "aux:tense", "aux:caus", "cop")
 _REUSED = {"il", "elle", "on", "ils", "elles", "je", "tu", "nous", "vous", "ce", "ça", "cela"}
@@ -34,6 +36,8 @@ class Clause:
     insert_unit: int  # the unit before which a reused subject goes
     pronoun: str  # the subject to write ("il", "Charles", "j'"...)
     relative: bool  # the subject is a relative « qui » (replaced, not inserted, at a piece start)
+    head_token: int = -1  # the clause's content word (the verb, or the participle after « a »)
+    core: str = ""  # « ne se trompait pas »: the verb with its clitics, to repeat after a subject
 
 
 def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
@@ -55,9 +59,25 @@ def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
         referent = head.head
         # « de ces natures qui… » is kept as it is when the antecedent is a bare « ce »
         relative = referent.lower_ not in _GLUED and referent.lower_ not in _REUSED
+    pronoun = _pronoun(referent, verb)
+    core = "" if pronoun in _GLUED.values() else _core(verb, head, insert, text)
     return Clause(
-        unit_of[verb.i], unit_of[subject.i], unit_of[insert], _pronoun(referent, verb), relative
+        unit_of[verb.i], unit_of[subject.i], unit_of[insert], pronoun, relative, head.i, core
     )
+
+
+def _core(verb: Any, head: Any, first: int, text: str) -> str:
+    """The verbal core from the clitics to the verb (« n'en devait », « ne s'était pas levé »)."""
+    doc = verb.doc
+    last = verb.i
+    negated = any(doc[i].lower_ in _NEGATION for i in range(first, verb.i))
+    if negated:
+        return ""  # « il n'a plus … qu'en une autre vie »: a negation does not travel well
+    if head.i > last and head.i - last <= 2 and head.pos_ == "VERB":
+        last = head.i  # the participle after an auxiliary: « avait perdu »
+    if any(doc[i].is_punct for i in range(first, last + 1)):
+        return ""
+    return text[doc[first].idx : doc[last].idx + len(doc[last])]
 
 
 def _subject(head: Any) -> Any:
