@@ -11,6 +11,7 @@ import { SubmitForm } from "./submit.js";
 const $ = (selector) => document.querySelector(selector);
 
 let lastError = null;
+let accountNote = ""; // i18n key of the note under the token field
 let current = null; // the job on screen: { id, name }
 let stopWatching = () => {};
 
@@ -31,6 +32,11 @@ function showError(error) {
   $("#error").scrollIntoView({ block: "nearest" });
 }
 
+function setAccountNote(key) {
+  accountNote = key;
+  $("#account-note").textContent = key ? t(key) : "";
+}
+
 function clearError() {
   lastError = null;
   $("#error").hidden = true;
@@ -49,7 +55,7 @@ async function refreshBalance() {
 async function connect() {
   clearError();
   if (!savedToken()) {
-    $("#account-note").textContent = t("account.missing");
+    setAccountNote("account.missing");
     $("#balance").textContent = "–";
     jobs.clear();
     return;
@@ -170,7 +176,7 @@ function bindPage() {
   $("#token-form").addEventListener("submit", (event) => {
     event.preventDefault();
     saveToken($("#token").value.trim());
-    $("#account-note").textContent = t("account.saved");
+    setAccountNote("account.saved");
     connect();
   });
   $("#token-forget").addEventListener("click", () => {
@@ -197,6 +203,7 @@ function switchLanguage(lang) {
   }
   // The parts written from data are redrawn in the new language.
   if (lastError) showError(lastError);
+  setAccountNote(accountNote);
   if (!$("#results").hidden) results.render();
   if (progress.job) progress.show(progress.job);
   submit.render();
@@ -207,3 +214,4 @@ bindPage();
 applyTranslations();
 switchLanguage(language());
 connect();
+if (!savedToken()) $("#token").focus();
