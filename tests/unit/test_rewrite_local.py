@@ -44,7 +44,7 @@ def assert_well_formed(source: str, pieces: list[str], limit: int = 8) -> None:
         assert 1 <= count_words(piece) <= limit, piece
         letter = re.search(r"\w", piece)
         assert letter is not None and not letter.group().islower(), piece
-        assert re.search(r"[.!?…][»”\"')_]*$", piece), piece
+        assert re.search(r"[.!?…][\s»”\"')_]*$", piece), piece
     assert invented(source, pieces) <= PRONOUNS
 
 

@@ -18,8 +18,11 @@ _NEGATION = {"ne", "n'", "n’"}
 _NEGATION_ENDS = {"pas", "point", "plus", "jamais", "guère", "rien"}
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
 _AUX_DEPS = ("aux", "aux:pass", "aux:tense", "aux:caus", "cop")
-_REUSED = {"il", "elle", "on", "ils", "elles", "je", "tu", "nous", "vous", "ce", "ça", "cela"}
-_GLUED = {"j'": "j'", "j’": "j’", "c'": "c'", "c’": "c’"}
+_REUSED = {"il", "elle", "on", "ils", "elles", "je", "tu", "nous", "vous"}
+_GLUED = {"j'": "j'", "j’": "j’"}
+_DEMONSTRATIVE = {"c'", "c’", "ce", "ça", "cela", "ceci"}
+_GLUE = set("-'’") | set("abcdefghijklmnopqrstuvwxyzàâçéèêëîïôûùüÿœ")  # a longer word goes on
+_VOWELS = set("aeiouyhéèêàâîôûœ")
 # Words that sit between a subject and its verb (« il ne le lui a pas dit »).
 _CLITICS = {
     "ne", "n'", "n’", "se", "s'", "s’", "me", "m'", "m’", "te", "t'", "t’", "le", "la", "les",
@@ -51,16 +54,21 @@ def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
     if subject is None:
         return Clause(unit_of[verb.i], -1, unit_of[insert], "", False)
     before = verb.doc[insert - 1] if insert > 0 else None
-    if before is not None and before.lower_ in _REUSED | set(_GLUED):
+    if before is not None and before.lower_ in _REUSED | set(_GLUED) | _DEMONSTRATIVE:
         subject = before  # « on ne sait pourquoi », « c'est » : a subject right there
-    relative = "Rel" in subject.morph.get("PronType")
+    relative = subject.lower_ == "qui"  # « dont », « que » are no subjects to replace
     referent = subject
     if relative and head.dep_ == "acl:relcl":
         referent = head.head
         # « de ces natures qui… » is kept as it is when the antecedent is a bare « ce »
         relative = referent.lower_ not in _GLUED and referent.lower_ not in _REUSED
+    if referent.lower_ in _DEMONSTRATIVE:
+        # « c'est … » cut from its « c' » has no pronoun among il, elle, on… to stand for it
+        return Clause(unit_of[verb.i], -1, unit_of[insert], "", False)
     pronoun = _pronoun(referent, verb)
-    core = "" if pronoun in _GLUED.values() else _core(verb, head, insert, text)
+    if pronoun in _GLUED and verb.doc[insert].lower_[:1] not in _VOWELS:
+        pronoun = "je"  # « j' » before « me suis » becomes « je »
+    core = "" if pronoun in _GLUED else _core(verb, head, insert, text)
     return Clause(
         unit_of[verb.i], unit_of[subject.i], unit_of[insert], pronoun, relative, head.i, core
     )
@@ -77,6 +85,8 @@ def _core(verb: Any, head: Any, first: int, text: str) -> str:
         last = head.i  # the participle after an auxiliary: « avait perdu »
     if any(doc[i].is_punct for i in range(first, last + 1)):
         return ""
+    if doc[first].idx and not text[doc[first].idx - 1].isspace():
+        return ""  # « t'es couché »: the core would lose the « t' » glued before it
     return text[doc[first].idx : doc[last].idx + len(doc[last])]
 
 
@@ -129,4 +139,8 @@ def _short_name(name: Any) -> str:
     ]
     if len(parts) > 2 or parts[-1].i - parts[0].i != len(parts) - 1:
         return ""
+    text, start = name.doc.text, parts[0].idx
+    end = parts[-1].idx + len(parts[-1].text)
+    if (start and not text[start - 1].isspace()) or (end < len(text) and text[end] in _GLUE):
+        return ""  # part of a longer word (« queue-d'aronde »): not a name to repeat
     return name.doc[parts[0].i : parts[-1].i + 1].text  # type: ignore[no-any-return]
