@@ -78,6 +78,11 @@ def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
     info = validate_pdf(path, max_bytes=settings.max_file_size_bytes, max_pages=settings.max_pages)
     characters = estimate_characters(path, info.page_count)
     tokens = estimate_tokens(characters)
+    if options.engine != "local":
+        # The LLM engines send only the sentences over the limit: price those requests.
+        from frenchnovel.pipeline.rewrite.estimate import estimate_llm_document_tokens
+
+        tokens = estimate_llm_document_tokens(path, options, batch_size=settings.llm_batch_size)
     model = model_for(options, settings)
     return Estimate(
         page_count=info.page_count,
