@@ -1,0 +1,51 @@
+"""``frenchnovel serve`` with nothing configured: SQLite, the embedded Redis, a worker and beat."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from frenchnovel.storage.db import dispose_engines
+from tests.e2e.conftest import SMALL_CHUNKS
+from tests.e2e.stack import Stack
+
+
+@pytest.fixture
+def bare_service(tmp_path: Path) -> Iterator[Stack]:
+    """``frenchnovel serve`` without REDIS_URL or DATABASE_URL: everything of its own."""
+    (tmp_path / "storage").mkdir()
+    (tmp_path / "logs").mkdir()
+    stack = Stack("embedded", "", "", tmp_path / "storage", tmp_path / "logs", SMALL_CHUNKS)
+    stack.start_api()
+    yield stack
+    stack.stop()
+    dispose_engines()
+
+
+def test_serve_alone_runs_a_large_novel_through_its_own_redis_worker_and_beat(
+    bare_service: Stack, novels: dict[str, Path], reference: Any
+) -> None:
+    owner = bare_service.reader()
+    assert bare_service.api is not None
+    server = psutil.Process(bare_service.api.pid)
+    children = server.children(recursive=True)
+    names = " ".join(" ".join(child.cmdline()) for child in children)
+    assert "redis-server" in names and "cli worker" in names and "cli beat" in names
+
+    accepted = bare_service.submit(owner, novels["short"])
+
+    assert accepted.status_code == 202, accepted.text
+    job_id = accepted.json()["job_id"]
+    job = bare_service.wait_status(owner, job_id, {"completed", "failed"}, timeout=180)
+    assert job["status"] == "completed", job
+    assert bare_service.sentences(owner, job_id) == reference(novels["short"])
+
+    bare_service.api.popen.send_signal(signal.SIGTERM)
+    bare_service.api.popen.wait(60)
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive, [" ".join(p.cmdline()) for p in alive]
