@@ -72,3 +72,22 @@ def test_a_file_name_with_markup_is_shown_as_plain_text(signed_in: Page) -> None
     expect(page.locator("#file-name")).to_contain_text(name)
     assert page.locator("#submit img").count() == 0
     assert page.title() != "pwned"
+
+
+DROP_A_FILE = """
+([name, content]) => {
+  const data = new DataTransfer();
+  data.items.add(new File([content], name, { type: 'application/pdf' }));
+  const zone = document.querySelector('#dropzone');
+  zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true }));
+  zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true }));
+}
+"""
+
+
+def test_a_file_dropped_on_the_zone_is_checked_like_a_chosen_one(signed_in: Page) -> None:
+    page = signed_in
+    page.evaluate(DROP_A_FILE, ["dropped.pdf", "not a pdf at all"])
+    expect(page.locator("#file-name")).to_contain_text("dropped.pdf")
+    expect(page.locator("#error-code")).to_have_text("INVALID_PDF")
+    shot(page, "19-dropped-file-error")

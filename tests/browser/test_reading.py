@@ -104,3 +104,32 @@ def test_a_reader_reopens_a_past_job_and_downloads_its_csv(
     page.set_viewport_size({"width": 375, "height": 740})
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     shot(page, "06b-results-on-a-phone", top="#results")
+
+
+TWENTY_THOUSAND = """
+async () => {
+  const { ResultsTable } = await import('./results.js');
+  const table = new ResultsTable(document.querySelector('#results'));
+  const sentences = Array.from({ length: 20000 }, (_, i) => ({
+    index: i,
+    text: `Phrase courte numéro ${i}.`,
+    original: `Phrase courte numéro ${i}, qui était bien plus longue à l’origine.`,
+    page: 1 + Math.floor(i / 50),
+    rewritten: true,
+  }));
+  table.load(sentences);
+}
+"""
+
+
+def test_twenty_thousand_sentences_keep_one_page_of_rows_in_the_document(page: Page) -> None:
+    page.evaluate(TWENTY_THOUSAND)
+    expect(page.locator("#results-summary")).to_contain_text("20 000 phrases")
+    expect(page.locator("#results-body tr")).to_have_count(ROWS_PER_PAGE)
+    expect(page.locator("#pager-status")).to_have_text("Page 1 sur 800")
+
+    page.click("#pager-last")
+    expect(page.locator("#results-body td:first-child").last).to_have_text("20 000")
+    page.fill("#results-search", "numero 12345")  # accents need not be typed
+    expect(page.locator("#results-matches")).to_have_text("1 phrase trouvée")
+    expect(page.locator("#results-body tr")).to_have_count(1)

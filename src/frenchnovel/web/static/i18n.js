@@ -22,6 +22,13 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
 
+/** Like t(), choosing `key.one` when `count` calls for the singular in the current language. */
+export function tn(key, count, vars = {}) {
+  const form = new Intl.PluralRules(current).select(count);
+  const chosen = form === "one" && has(`${key}.one`) ? `${key}.one` : key;
+  return t(chosen, { count: formatNumber(count), ...vars });
+}
+
 /** True when `key` has a translation (used to tell known error codes from unknown ones). */
 export function has(key) {
   return key in STRINGS[current];

@@ -1,7 +1,7 @@
 // The results table: sentence, original sentence and page, searchable, one page of rows at a
 // time so that a book of 20,000 sentences stays smooth (the DOM never holds more than a page).
 
-import { formatNumber, t } from "./i18n.js";
+import { formatNumber, t, tn } from "./i18n.js";
 
 const PAGE_SIZE = 25;
 const SEARCH_DELAY_MS = 150;
@@ -91,7 +91,7 @@ export class ResultsTable {
       rewritten: formatNumber(rewritten),
     });
     this.matches.textContent = this.search.value.trim()
-      ? t("results.matches", { count: formatNumber(this.visible.length) })
+      ? tn("results.matches", this.visible.length)
       : "";
     this.renderRows();
     const pages = this.pageCount();
