@@ -112,7 +112,6 @@ def get_celery(settings: Settings | None = None) -> Celery:
         return _apps[key]
 
 
-@worker_init.connect
 def _preload_models(**_: Any) -> None:
     # Load spaCy once in the parent worker so that forked children share its memory
     # instead of each paying the load time on its first chunk.
@@ -121,12 +120,15 @@ def _preload_models(**_: Any) -> None:
     get_nlp()
 
 
-@worker_process_init.connect
 def _fresh_connections(**_: Any) -> None:
     # Database connections must never cross a fork.
     from frenchnovel.storage.db import dispose_engines
 
     dispose_engines()
+
+
+worker_init.connect(_preload_models)
+worker_process_init.connect(_fresh_connections)
 
 
 _settings = get_settings()

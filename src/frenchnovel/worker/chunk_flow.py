@@ -53,8 +53,8 @@ def sessions(settings: Settings) -> sessionmaker[Session]:
 def backoff(attempt: int) -> float:
     """Seconds before retry number ``attempt``: 1, 2, 4 … plus up to as much again of jitter,
     so that chunks that failed together do not all come back together."""
-    base = BACKOFF_SECONDS * 2 ** max(0, attempt - 1)
-    return base + random.uniform(0, base)
+    base = float(BACKOFF_SECONDS * 2 ** max(0, attempt - 1))
+    return base + random.uniform(0.0, base)
 
 
 def cancel_check(factory: sessionmaker[Session], job_id: str) -> Callable[[], bool]:

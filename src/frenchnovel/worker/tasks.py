@@ -17,7 +17,7 @@ from frenchnovel.worker import chunk_flow
 log = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, name="frenchnovel.process_chunk", max_retries=None)
+@shared_task(bind=True, name="frenchnovel.process_chunk", max_retries=None)  # type: ignore[untyped-decorator]
 def process_chunk(self: Any, job_id: str, index: int) -> None:
     """Process one chunk of an async job; the last one to finish merges the job."""
     settings = get_settings()
@@ -28,14 +28,14 @@ def process_chunk(self: Any, job_id: str, index: int) -> None:
         raise self.retry(exc=outcome.error, countdown=outcome.countdown)
 
 
-@shared_task(name="frenchnovel.merge_job")
+@shared_task(name="frenchnovel.merge_job")  # type: ignore[untyped-decorator]
 def merge_job(job_id: str) -> None:
     """Merge a job whose chunks are all done (idempotent: a second run changes nothing)."""
     settings = get_settings()
     chunk_flow.merge(chunk_flow.sessions(settings), settings, job_id)
 
 
-@shared_task(name="frenchnovel.reap_stuck_jobs")
+@shared_task(name="frenchnovel.reap_stuck_jobs")  # type: ignore[untyped-decorator]
 def reap_stuck_jobs() -> list[str]:
     """Fail with TASK_TIMEOUT the jobs without progress for TASK_TIMEOUT_SECONDS."""
     settings = get_settings()
@@ -47,7 +47,7 @@ def reap_stuck_jobs() -> list[str]:
     return reaped
 
 
-@shared_task(name="frenchnovel.cleanup_old_jobs")
+@shared_task(name="frenchnovel.cleanup_old_jobs")  # type: ignore[untyped-decorator]
 def cleanup_old_jobs() -> list[str]:
     """Remove files and results of jobs finished more than JOB_RETENTION_HOURS ago."""
     settings = get_settings()

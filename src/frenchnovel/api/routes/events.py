@@ -107,7 +107,7 @@ async def _stream(
                 waited = 0.0
     finally:
         if subscribed is not None:
-            await subscribed.aclose()
+            await subscribed.aclose()  # type: ignore[no-untyped-call]
         if client is not None:
             await client.aclose()
 
