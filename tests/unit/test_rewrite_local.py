@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +15,7 @@ from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite.local import LocalRewriter
 from frenchnovel.pipeline.words import count_words, words
 
-PRONOUNS = {"il", "elle", "ils", "elles", "on"}
+PRONOUNS = {"il", "elle", "ils", "elles", "on", "je"}  # « je » only where the source has « j' »
 DEFAULT = JobOptions()
 
 
@@ -176,6 +177,25 @@ def test_a_cancelled_job_stops_before_the_next_batch() -> None:
 def test_the_engine_is_deterministic() -> None:
     source = "Emma entra dans la cuisine, prit une chaise et s'assit près du feu, sans rien dire."
     assert rewrite(source) == rewrite(source)
+
+
+@pytest.mark.parametrize("limit", [3, 8])
+def test_sentences_of_real_novels_keep_every_guarantee(corpus: Path, limit: int) -> None:
+    from frenchnovel.pipeline.segment import split_sentences
+
+    sentences = []
+    for path in sorted((corpus / "text").glob("*eltec*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()[500:3000:40]
+        sentences += [s for line in lines for s in split_sentences(line)]
+    options = JobOptions(sentence_length_limit=limit)
+    for source, pieces in zip(
+        sentences, LocalRewriter().rewrite(sentences, options).pieces, strict=True
+    ):
+        if count_words(source) <= limit:
+            assert pieces == [source]
+            continue
+        assert_well_formed(source, pieces, limit)
+        assert set(dropped(source, pieces)) <= {"et", "qui"}, (source, pieces)
 
 
 _VOCABULARY = (
