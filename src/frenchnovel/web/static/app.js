@@ -182,6 +182,12 @@ function bindPage() {
   $("#token-forget").addEventListener("click", () => {
     saveToken("");
     $("#token").value = "";
+    // Nothing of the previous reader stays on screen.
+    stopWatching();
+    current = null;
+    progress.hide();
+    results.hide();
+    submit.reset();
     connect();
   });
   $("#cancel").addEventListener("click", cancelCurrent);
