@@ -15,17 +15,14 @@ from typing import Any
 
 import psycopg
 import pytest
-import redis
 
 from frenchnovel.config import Settings
 from frenchnovel.storage.db import dispose_engines, upgrade_database
-from tests.e2e.stack import REPO, Stack
+from tests.e2e.stack import REPO, Stack, claim_redis_database, release_redis_database
 from tests.support.render import render_novel
 
-# Several test sessions may share the Redis on 127.0.0.1: each claims a database number of its
-# own (a lock key in it), so that no worker ever consumes another session's messages.
-REDIS_DBS = range(int(os.environ.get("FRENCHNOVEL_E2E_REDIS_DB", "8")), 16)
-LOCK_KEY = "frenchnovel:e2e:session"
+# Several test sessions may share the Redis on 127.0.0.1: each claims a database of its own.
+FIRST_REDIS_DB = int(os.environ.get("FRENCHNOVEL_E2E_REDIS_DB", "8"))
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Small chunks keep the tests quick while a 60-page novel still makes six of them.
 SMALL_CHUNKS = {"CHUNKING_THRESHOLD_PAGES": "20", "CHUNK_SIZE_PAGES": "10"}
@@ -40,19 +37,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def broker() -> Iterator[str]:
-    """``redis://127.0.0.1:6379/<n>`` for a database number no other session holds."""
-    for number in REDIS_DBS:
-        client = redis.Redis.from_url(f"redis://127.0.0.1:6379/{number}")
-        if client.set(LOCK_KEY, os.getpid(), nx=True, ex=3600):
-            if client.dbsize() == 1:
-                break
-            client.delete(LOCK_KEY)  # a database someone uses without the lock: not ours
-        client.close()
-    else:
-        pytest.fail(f"every Redis database in {list(REDIS_DBS)} is held by another test session")
-    yield f"redis://127.0.0.1:6379/{number}"
-    client.flushdb()
-    client.close()
+    """A Redis database of this session's own on the shared server."""
+    try:
+        url = claim_redis_database(FIRST_REDIS_DB)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield url
+    release_redis_database(url)
 
 
 @pytest.fixture(scope="session")

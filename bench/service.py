@@ -1,0 +1,213 @@
+"""Service benchmark: a large novel through the API and Celery workers vs in-process, the 202 of a
+50 MB upload, and the latency of polling a job under 200 requests/s. All on 127.0.0.1.
+
+Renders a ~600-page novel, starts the real API and one worker with 2 pool processes (own
+PostgreSQL database, own Redis database), and prints one table with the targets.
+
+    .venv/bin/python bench/service.py [--pages 600] [--rate 200] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+import pypdfium2 as pdfium
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from frenchnovel.config import Settings
+from frenchnovel.storage.db import dispose_engines, upgrade_database
+from tests.e2e.stack import (
+    REPO,
+    Reader,
+    Stack,
+    claim_redis_database,
+    clear_broker,
+    read_events,
+    release_redis_database,
+)
+from tests.support.render import render_novel
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+MB = 1024 * 1024
+SERVICE_ENV = {"CHUNKING_THRESHOLD_PAGES": "50", "CHUNK_SIZE_PAGES": "50", "MAX_WORKERS": "2"}
+
+
+def fifty_megabytes(source: Path, out: Path, limit: int = 50 * MB) -> Path:
+    """``source`` with an incompressible attachment that brings it just under ``limit``."""
+    pdf = pdfium.PdfDocument(str(source))
+    attachment = pdf.new_attachment("appendix.bin")
+    attachment.set_data(os.urandom(limit - source.stat().st_size - 400_000))
+    pdf.save(str(out))
+    pdf.close()
+    return out
+
+
+def in_process_wall(pdf: Path, out: Path, workers: int) -> float:
+    """Wall time of ``frenchnovel process --workers N`` (a fresh process, as a user runs it)."""
+    env = {**os.environ, **SERVICE_ENV}
+    started = time.perf_counter()
+    command = ["process", str(pdf), "-o", str(out), "--workers", str(workers), "--no-progress"]
+    subprocess.run(
+        [sys.executable, "-m", "frenchnovel.cli", *command],
+        check=True,
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def service_wall(stack: Stack, reader: Reader, pdf: Path) -> tuple[float, int]:
+    """Seconds from the start of the upload to the ``completed`` event; and the 202's status."""
+    started = time.perf_counter()
+    answer = stack.submit(reader, pdf)
+    job_id = answer.json()["job_id"]
+    url = f"{stack.api_url}/api/v1/jobs/{job_id}/events?token={reader.token}"
+    received = read_events(url, timeout=900)
+    wall = time.perf_counter() - started
+    if received[-1][0] != "completed":
+        raise SystemExit(f"the service job ended {received[-1][0]}: {received[-1][1]}")
+    return wall, answer.status_code
+
+
+def accepted_latency(stack: Stack, reader: Reader, pdf: Path, runs: int) -> list[float]:
+    """Seconds to the 202 of a 50 MB upload (no worker runs meanwhile); the jobs are cancelled."""
+    seconds = []
+    for run in range(runs):
+        started = time.perf_counter()
+        answer = stack.submit(reader, pdf, sentence_length_limit=10 + run)
+        seconds.append(time.perf_counter() - started)
+        if answer.status_code != 202:
+            raise SystemExit(f"expected 202, got {answer.status_code}: {answer.text[:300]}")
+        httpx.post(
+            f"{stack.api_url}/api/v1/jobs/{answer.json()['job_id']}/cancel", headers=reader.headers
+        )
+    return seconds
+
+
+async def _poll_load(url: str, headers: dict[str, str], rate: float, seconds: float) -> list[float]:
+    """Open-loop load: one GET every 1/rate s whatever the answers do; each request's latency."""
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(headers=headers, limits=limits, timeout=10) as client:
+
+        async def one() -> None:
+            started = time.perf_counter()
+            answer = await client.get(url)
+            latencies.append(time.perf_counter() - started)
+            answer.raise_for_status()
+
+        tasks = []
+        begin = time.perf_counter()
+        for n in range(int(rate * seconds)):
+            delay = begin + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one()))
+        await asyncio.gather(*tasks)
+    return latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=600)
+    parser.add_argument("--novel", default="hugo")
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--uploads", type=int, default=5)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-service-"))
+    print(f"rendering a {args.pages}-page novel ({args.novel}) …", flush=True)
+    novel = render_novel(args.novel, pages=args.pages, out=work / "novel.pdf").path
+    big = fifty_megabytes(
+        render_novel("verne", pages=80, out=work / "v80.pdf").path, work / "big.pdf"
+    )
+
+    redis_url = claim_redis_database()
+    name = f"frenchnovel_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    (work / "storage").mkdir()
+    (work / "logs").mkdir()
+    upgrade_database(Settings(database_url=database_url, storage_dir=work / "storage"))
+    stack = Stack("bench", database_url, redis_url, work / "storage", work / "logs", SERVICE_ENV)
+    try:
+        stack.start_api()
+        reader = stack.reader(credits=1_000_000)
+        print("202 latency of 50 MB uploads …", flush=True)
+        accepted = accepted_latency(stack, reader, big, args.uploads)
+        clear_broker(redis_url)
+        stack.start_worker()
+        print("the novel through the service (API + 2 worker processes) …", flush=True)
+        service, _ = service_wall(stack, reader, novel)
+        print("the novel in-process (frenchnovel process --workers 2) …", flush=True)
+        in_process = in_process_wall(novel, work / "cli.json", workers=2)
+        print(f"polling GET /api/v1/jobs/{{id}} at {args.rate:.0f}/s …", flush=True)
+        jobs = httpx.get(f"{stack.api_url}/api/v1/jobs", headers=reader.headers).json()["jobs"]
+        url = f"{stack.api_url}/api/v1/jobs/{jobs[0]['job_id']}"
+        latencies = asyncio.run(_poll_load(url, reader.headers, args.rate, args.seconds))
+    finally:
+        stack.stop()
+        release_redis_database(redis_url)
+        dispose_engines()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    ratio = service / in_process
+    p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
+    rows = [
+        ("service wall, API + 2 worker processes", f"{service:.1f} s", "", ""),
+        ("in-process `frenchnovel process --workers 2`", f"{in_process:.1f} s", "", ""),
+        ("ratio service / in-process", f"{ratio:.2f}", "≤ 1.15", _ok(ratio <= 1.15)),
+        (
+            f"202 of a {big.stat().st_size / MB:.1f} MB upload, median / max of {len(accepted)}",
+            f"{statistics.median(accepted):.2f} / {max(accepted):.2f} s",
+            "≤ 1 s",
+            _ok(max(accepted) <= 1.0),
+        ),
+        (
+            f"GET /api/v1/jobs/{{id}} p50 / p99, {len(latencies)} at {args.rate:.0f}/s",
+            f"{p50:.1f} / {p99:.1f} ms",
+            "p99 ≤ 25 ms",
+            _ok(p99 <= 25.0),
+        ),
+    ]
+    print()
+    print(
+        f"Service benchmark: {args.pages}-page rendered novel ({args.novel}), 127.0.0.1, "
+        f"{os.cpu_count()} CPUs, PostgreSQL + Redis"
+    )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    header = ("measure", "value", "target", "ok")
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+def _ok(passed: bool) -> str:
+    return "yes" if passed else "NO"
+
+
+if __name__ == "__main__":
+    main()
