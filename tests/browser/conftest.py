@@ -6,6 +6,7 @@ fresh browser page. Screenshots go to ``tests/browser/artifacts/`` (ignored by g
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -22,8 +23,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.support.render import render_novel
-
-pytestmark = pytest.mark.browser
 
 # The machine is shared and busy: give the page time before calling a state missing.
 expect.set_options(timeout=30_000)
@@ -114,18 +113,21 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its worker and beat children stop with it
+            start_new_session=True,  # a process group of its own, for the final sweep
         )
     try:
         _wait_until_healthy(url, process, log)
         yield Service(url=url, env=env)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        # The server first, alone: it stops its own worker, beat and embedded Redis in order.
+        process.terminate()
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
             process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # whatever of its group outlived it
 
 
 @pytest.fixture
