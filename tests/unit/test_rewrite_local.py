@@ -179,6 +179,19 @@ def test_the_engine_is_deterministic() -> None:
     assert rewrite(source) == rewrite(source)
 
 
+def test_rewriting_in_chunks_gives_what_rewriting_the_whole_gives(corpus: Path) -> None:
+    from frenchnovel.pipeline.segment import split_sentences
+
+    path = corpus / "text" / "maupassant_bel-ami_eltec-FRA02701.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()[100:400:3]
+    sentences = [s for line in lines for s in split_sentences(line)]
+    whole = LocalRewriter().rewrite(sentences, DEFAULT).pieces
+    cut = 37  # batches of another size and composition, as page chunks would make them
+    chunks = [LocalRewriter().rewrite(sentences[i : i + cut], DEFAULT).pieces for i in (0, cut)]
+    rest = LocalRewriter().rewrite(sentences[2 * cut :], DEFAULT).pieces
+    assert chunks[0] + chunks[1] + rest == whole
+
+
 @pytest.mark.parametrize("limit", [3, 8])
 def test_sentences_of_real_novels_keep_every_guarantee(corpus: Path, limit: int) -> None:
     from frenchnovel.pipeline.segment import split_sentences

@@ -5,6 +5,11 @@ a subject it must borrow, not counting an « et » dropped at its start); a piec
 a finite verb, loses for needing a borrowed subject or for being shorter than ``min_words``, and
 every cut scores the gap it uses (punctuation, conjunction, few dependency arcs crossing it).
 Cutting before every word is always possible, so a plan always exists.
+
+A verbless complement set off by commas may repeat the subject and verb it hangs on (« Ils
+restèrent le soir, malgré leur fatigue » → « … Ils restèrent malgré leur fatigue. »): every word
+still comes from the source sentence, and the piece stands as a sentence. ``REUSE_VERBS`` turns
+this off; ``make bench-quality`` measures both.
 """
 
 from __future__ import annotations
