@@ -40,6 +40,7 @@ def test_a_reader_uploads_candide_and_reads_its_sentences(signed_in: Page, corpu
     page.set_input_files("#file-input", str(corpus / "pdf" / "voltaire_candide_ligaran2015.pdf"))
     expect(page.locator("#estimate-pages")).to_have_text("90")
     expect(page.locator("#estimate-verdict")).to_have_text("Vous avez assez de crédits.")
+    expect(page.locator("#estimate-async")).to_be_visible()  # 90 pages: more than one chunk
     shot(page, "02-candide-estimate")
 
     page.click("#confirm")

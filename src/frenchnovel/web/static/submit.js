@@ -166,6 +166,7 @@ export class SubmitForm {
         size: formatSize(this.file.size),
       });
     }
+    this.root.querySelector("#estimate-async").hidden = !e.async;
     if (!this.estimate) {
       this.verdict.textContent = "";
       return;
