@@ -2,7 +2,7 @@
 // its results. Each part lives in its own module; this one only connects them.
 
 import { api, ApiError, downloadResult, jobId, savedToken, saveToken } from "./api.js";
-import { applyTranslations, has, language, setLanguage, t } from "./i18n.js";
+import { applyTranslations, formatNumber, has, language, setLanguage, t } from "./i18n.js";
 import { JobsList } from "./jobs.js";
 import { isTerminal, ProgressPanel, watchJob } from "./progress.js";
 import { ResultsTable } from "./results.js";
@@ -12,6 +12,7 @@ const $ = (selector) => document.querySelector(selector);
 
 let lastError = null;
 let accountNote = ""; // i18n key of the note under the token field
+let balance = null;
 let current = null; // the job on screen: { id, name }
 let stopWatching = () => {};
 
@@ -24,12 +25,17 @@ const jobs = new JobsList($("#jobs"), { onOpen: openJob, onError: showError });
 function showError(error) {
   if (error?.name === "AbortError") return;
   lastError = error instanceof ApiError ? error : new ApiError("UNKNOWN", String(error));
-  const code = lastError.code;
-  $("#error-text").textContent = t(has(`error.${code}`) ? `error.${code}` : "error.UNKNOWN");
-  $("#error-code").textContent = code;
-  $("#error-detail").textContent = lastError.message && lastError.message !== code ? lastError.message : "";
+  renderError();
   $("#error").hidden = false;
   $("#error").scrollIntoView({ block: "nearest" });
+}
+
+function renderError() {
+  const { code, message } = lastError;
+  $("#error-text").textContent = t(has(`error.${code}`) ? `error.${code}` : "error.UNKNOWN");
+  $("#error-code").textContent = code;
+  // The server's own words, for the curious and for bug reports.
+  $("#error-detail").textContent = message && message !== code ? message : "";
 }
 
 function setAccountNote(key) {
@@ -42,13 +48,18 @@ function clearError() {
   $("#error").hidden = true;
 }
 
+function renderBalance() {
+  $("#balance").textContent = balance == null ? "–" : formatNumber(balance);
+}
+
 async function refreshBalance() {
   try {
-    const credits = await api.credits();
-    $("#balance").textContent = new Intl.NumberFormat(language()).format(credits.balance ?? credits);
+    balance = (await api.credits()).balance;
   } catch (error) {
+    balance = null;
     showError(error);
   }
+  renderBalance();
 }
 
 /** With a token: the balance, the saved settings and the past jobs. */
@@ -56,7 +67,8 @@ async function connect() {
   clearError();
   if (!savedToken()) {
     setAccountNote("account.missing");
-    $("#balance").textContent = "–";
+    balance = null;
+    renderBalance();
     jobs.clear();
     return;
   }
@@ -101,6 +113,7 @@ function follow(id, name) {
     onUpdate: (job) => progress.show(job),
     onMode: (mode) => progress.setMode(mode),
     onDone: (job) => finished(job),
+    onError: showError,
   });
 }
 
@@ -208,8 +221,9 @@ function switchLanguage(lang) {
     button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
   }
   // The parts written from data are redrawn in the new language.
-  if (lastError) showError(lastError);
+  if (lastError) renderError();
   setAccountNote(accountNote);
+  renderBalance();
   if (!$("#results").hidden) results.render();
   if (progress.job) progress.show(progress.job);
   submit.render();

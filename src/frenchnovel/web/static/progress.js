@@ -13,15 +13,21 @@ export function isTerminal(job) {
 }
 
 /**
- * Watch job `id`: `onUpdate(job)` on every news, `onDone(job)` once when it ends.
+ * Watch job `id`: `onUpdate(job)` on every news, `onDone(job)` once when it ends, `onError`
+ * when the job cannot be followed any more (gone, or the token refused).
  * Returns a function that stops watching.
  */
-export function watchJob(id, { onUpdate, onDone, onMode }) {
+export function watchJob(id, { onUpdate, onDone, onMode, onError }) {
   const controller = new AbortController();
   let finished = false;
+  let newest = 0;
 
   const seen = (job) => {
     if (finished || !job) return;
+    // The first look and the stream race: an answer older than what is shown is dropped.
+    const stamp = parseTime(job.updated_at)?.getTime() ?? 0;
+    if (stamp < newest && !isTerminal(job)) return;
+    newest = Math.max(newest, stamp);
     onUpdate(job);
     if (isTerminal(job)) {
       finished = true;
@@ -37,6 +43,11 @@ export function watchJob(id, { onUpdate, onDone, onMode }) {
         seen(await api.job(id));
       } catch (error) {
         if (error?.name === "AbortError") return;
+        if (error?.status === 401 || error?.status === 404) {
+          finished = true;
+          onError(error);
+          return;
+        }
         // A hiccup of the network or the server: keep trying, the job goes on anyway.
       }
       await sleep(POLL_MS, controller.signal);
@@ -65,11 +76,13 @@ export function watchJob(id, { onUpdate, onDone, onMode }) {
 
 function sleep(ms, signal) {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener("abort", done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
   });
 }
 
@@ -167,7 +180,7 @@ export class ProgressPanel {
       this.elapsed.textContent = "–";
       return;
     }
-    const end = ended ?? (isTerminal(job) ? begun : new Date());
+    const end = ended ?? (isTerminal(job) ? (parseTime(job.updated_at) ?? begun) : new Date());
     this.elapsed.textContent = formatElapsed((end - begun) / 1000);
   }
 
