@@ -33,6 +33,7 @@ _LEANING_WORDS = {
     "très", "si", "aussi", "trop", "bien", "tout", "il", "elle", "ils", "elles", "on", "je", "j'",
     "tu", "nous", "vous",
 }  # fmt: skip
+_VERBAL = ("VERB", "AUX")
 _NEGATION_STARTS = {"ne", "n'", "n’"}
 _NEGATION_ENDS = {"pas", "point", "guère"}
 _RELATIVES = {
@@ -61,6 +62,7 @@ class Analysis:
     first_token: list[int] = field(default_factory=list)  # per unit, then len(doc)
     heads: list[int] = field(default_factory=list)  # per token: its head's index
     attach: list[str] = field(default_factory=list)  # per token: its dependency (or "punct")
+    clausal: list[bool] = field(default_factory=list)  # per unit: a conjunction joining clauses
 
     def unit_text(self, u: int) -> str:
         start, end = self.spans[u]
@@ -105,6 +107,12 @@ def analyse(text: str, doc: Any) -> Analysis:
     for u in range(len(spans) - 1, -1, -1):
         first[u] = min(first[u], first[u + 1])
     analysis.first_token = first
+    analysis.clausal = [
+        snapshot.pos[first[u]] == "CCONJ" and snapshot.pos[snapshot.head[first[u]]] in _VERBAL
+        if first[u] < len(toks)
+        else False
+        for u in range(len(spans))
+    ]
     analysis.heads = snapshot.head
     analysis.attach = [
         "punct" if punct else dep for dep, punct in zip(snapshot.dep, snapshot.punct, strict=True)
@@ -134,7 +142,10 @@ def _gap_scores(
         # Any gap is crossed by at least one arc; only the extra ones cost.
         arcs = TIGHT_ARC * tight[k] + LOOSE_ARC * loose[k] + SUBJECT_ARC * subject[k]
         gap[u] = _punctuation_score(left, right) - arcs + LOOSE_ARC + _opener_score(toks, k)
-        if k > 0 and (_leans_right(toks, k - 1) or _leans_left(toks, k)):
+        last = k - 1
+        while last > 0 and toks.punct[last]:
+            last -= 1  # « et, | toujours »: the comma does not make « et » a sentence end
+        if k > 0 and (_leans_right(toks, last) or _leans_left(toks, k)):
             gap[u] -= LEANING
         if left.endswith(".") and (left[:-1] in TITLES or is_initial(left[:-1])):
             gap[u] -= LEANING  # « M. | Homais »
@@ -181,7 +192,8 @@ def _opener_score(toks: _Tokens, k: int) -> float:
         return 0.0
     pos, head = toks.pos[k], toks.head[k]
     if pos == "CCONJ":
-        return 4.0 if toks.pos[head] in ("VERB", "AUX") else 1.5
+        # « Livingstone | et son compagnon étaient » would split the subject of « étaient »
+        return 4.0 if toks.pos[head] in ("VERB", "AUX") else -3.0
     if pos == "SCONJ":
         return 3.0
     if toks.lower[k] in _RELATIVES and toks.pos[k] == "PRON":

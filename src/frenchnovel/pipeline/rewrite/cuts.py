@@ -32,7 +32,7 @@ GAP_WEIGHT = 0.5  # how much the quality of a cut counts against the pieces' own
 # Coordinating conjunctions dropped at a cut (« …, et il partit » → « Il partit »).
 _DROPPED = {"et"}
 # Dependencies of a complement that can follow a repeated subject and verb.
-_COMPLEMENTS = {"obl", "obl:mod", "obl:arg", "obl:agent", "advmod", "advcl", "xcomp"}
+_COMPLEMENTS = {"obl", "obl:mod", "obl:arg", "obl:agent", "advmod", "xcomp"}
 
 
 def _words(text: str) -> int:
@@ -87,7 +87,10 @@ class _Scorer:
     def __init__(self, analysis: Analysis, limit: int, min_words: int) -> None:
         self.analysis, self.limit, self.min_words = analysis, limit, min_words
         n = len(analysis.spans)
-        self.droppable = [analysis.unit_text(u).lower() in _DROPPED for u in range(n)]
+        # « et » goes only where it joins two clauses; between two nouns it carries meaning
+        self.droppable = [
+            analysis.clausal[u] and analysis.unit_text(u).lower() in _DROPPED for u in range(n)
+        ]
         # first_clause[u]: the first finite clause whose verb is in unit u or after it
         self.first_clause: list[Clause | None] = [None] * (n + 1)
         clauses = iter(reversed(analysis.clauses))

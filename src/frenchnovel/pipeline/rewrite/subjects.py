@@ -14,6 +14,12 @@ from typing import Any
 
 # « reconnaissait-il », « dit-elle » : the subject is already there, glued after the verb.
 _INVERTED = re.compile(r"\w+(?:-t)?-(?:il|elle|on|ils|elles|je|tu|nous|vous|ce)\b", re.IGNORECASE)
+# Forms of avoir, être and faire: as main verbs they need their object to mean anything.
+_LIGHT_VERB = re.compile(
+    r"^(?:a|as|ai|avons|avez|ont|avai[st]|avaient|avions|aviez|eu[ts]?|eurent|aur[ao]i?[ts]?|"
+    r"est|es|suis|sommes|êtes|sont|étai[st]|étaient|fu[ts]?|furent|fût|ser[ao]i?[ts]?|"
+    r"fai[ts]|faisai[ts]|faisaient|fi[ts]|firent|fera[i]?[ts]?)$"
+)
 _NEGATION = {"ne", "n'", "n’"}
 _NEGATION_ENDS = {"pas", "point", "plus", "jamais", "guère", "rien"}
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
@@ -83,6 +89,8 @@ def _core(verb: Any, head: Any, first: int, text: str) -> str:
         return ""  # « il n'a plus … qu'en une autre vie »: a negation does not travel well
     if head.i > last and head.i - last <= 2 and head.pos_ == "VERB":
         last = head.i  # the participle after an auxiliary: « avait perdu »
+    if last == verb.i and _LIGHT_VERB.match(verb.lower_):
+        return ""  # « elle avait l'air… » : « Elle avait aux heures… » would say nothing
     if any(doc[i].is_punct for i in range(first, last + 1)):
         return ""
     if doc[first].idx and not text[doc[first].idx - 1].isspace():
