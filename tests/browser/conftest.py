@@ -183,7 +183,7 @@ def signed_in(page: Page, reader: str) -> Page:
 
 BOOKS = {
     "bel-ami-200": ("maupassant", 200),
-    "verne-200": ("verne", 200),
+    "verne-400": ("verne", 400),
     "bovary-5": ("flaubert", 5),
 }
 

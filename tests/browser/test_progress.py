@@ -33,9 +33,9 @@ LIVE = "Suivi en direct"
 POLLING = "Suivi par interrogation"
 
 
-def submit(page: Page, pdf: Path) -> None:
+def submit(page: Page, pdf: Path, *, pages: int = 200) -> None:
     page.set_input_files("#file-input", str(pdf))
-    expect(page.locator("#estimate-pages")).to_have_text("200")
+    expect(page.locator("#estimate-pages")).to_have_text(str(pages))
     page.click("#confirm")
     expect(page.locator("#progress")).to_be_visible()
 
@@ -81,12 +81,21 @@ def test_a_reader_watches_a_long_novel_advance_to_completion(
     shot(page, "10-long-novel-last-page", top="#results")
 
 
-def test_a_reader_cancels_a_running_job_and_gets_the_credits_back(
+def test_a_reader_reopens_a_running_job_cancels_it_and_gets_the_credits_back(
     signed_in: Page, book: Callable[[str], Path]
 ) -> None:
     page = signed_in
     balance_before = page.inner_text("#balance")
-    submit(page, book("verne-200"))
+    submit(page, book("verne-400"), pages=400)
+    expect(page.locator("#balance")).not_to_have_text(balance_before)  # credits reserved
+
+    # A new visit: the running job waits in the list, and opens on its live progress.
+    page.reload()
+    job = page.locator("#jobs-body tr", has_text="verne-400.pdf")
+    expect(job).to_contain_text(re.compile("en attente|en cours"))
+    job.get_by_role("button").click()
+    expect(page.locator("#progress-title")).to_be_focused()
+    expect(page.locator("#progress-file")).to_have_text("verne-400.pdf")
     expect(page.locator("#cancel")).to_be_enabled()
     shot(page, "11-cancel-before", top="#progress")
 
@@ -98,7 +107,6 @@ def test_a_reader_cancels_a_running_job_and_gets_the_credits_back(
     shot(page, "12-cancelled", top="#progress")
 
     page.click("#jobs-refresh")
-    job = page.locator("#jobs-body tr", has_text="verne-200.pdf")
     expect(job).to_contain_text("annulé")
     shot(page.locator("#jobs"), "13-cancelled-in-past-jobs")
 
