@@ -20,6 +20,8 @@ _LIGHT_VERB = re.compile(
     r"est|es|suis|sommes|êtes|sont|étai[st]|étaient|fu[ts]?|furent|fût|ser[ao]i?[ts]?|"
     r"fai[ts]|faisai[ts]|faisaient|fi[ts]|firent|fera[i]?[ts]?)$"
 )
+_INVERTING = {"que", "qu'", "qu’", "où", "dont"}
+_PLURAL_ENDINGS = ("aient", "èrent", "irent", "urent", "ont")
 _NEGATION = {"ne", "n'", "n’"}
 _NEGATION_ENDS = {"pas", "point", "plus", "jamais", "guère", "rien"}
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
@@ -62,6 +64,9 @@ def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
     before = verb.doc[insert - 1] if insert > 0 else None
     if before is not None and before.lower_ in _REUSED | set(_GLUED) | _DEMONSTRATIVE:
         subject = before  # « on ne sait pourquoi », « c'est » : a subject right there
+    elif before is not None and before.lower_ in _INVERTING:
+        # « le bruit que font les flèches »: the subject follows the verb, whatever the parse says
+        return Clause(unit_of[verb.i], -1, unit_of[insert], "", False)
     relative = subject.lower_ == "qui"  # « dont », « que » are no subjects to replace
     referent = subject
     if relative and head.dep_ == "acl:relcl":
@@ -127,9 +132,12 @@ def _pronoun(referent: Any, verb: Any) -> str:
         return _GLUED[lower]
     if lower in _REUSED:
         return lower
-    # The verb's agreement is a surer sign of number than the parse of a coordination.
-    number = verb.morph.get("Number") or referent.morph.get("Number")
-    plural = "Plur" in number
+    # Plural if the verb or the noun says so: the small model often misses one of the two.
+    plural = (
+        "Plur" in verb.morph.get("Number")
+        or "Plur" in referent.morph.get("Number")
+        or verb.lower_.endswith(_PLURAL_ENDINGS)
+    )
     if referent.pos_ == "PROPN" and not plural:
         name = _short_name(referent)
         if name:
