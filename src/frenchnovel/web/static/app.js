@@ -73,7 +73,10 @@ async function connect() {
     return;
   }
   await refreshBalance();
-  if (lastError?.code === "UNAUTHORIZED") return;
+  if (lastError?.code === "UNAUTHORIZED") {
+    setAccountNote(""); // the error says it: this token will not do
+    return;
+  }
   api.settings().then((values) => submit.applySettings(values), () => {});
   await jobs.refresh();
 }
