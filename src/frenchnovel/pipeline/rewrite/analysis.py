@@ -36,18 +36,7 @@ _LEANING_WORDS = {
 _VERBAL = ("VERB", "AUX")
 _NEGATION_STARTS = {"ne", "n'", "n’"}
 _NEGATION_ENDS = {"pas", "point", "guère"}
-_RELATIVES = {
-    "qui",
-    "que",
-    "qu'",
-    "qu’",
-    "dont",
-    "où",
-    "lequel",
-    "laquelle",
-    "lesquels",
-    "lesquelles",
-}
+_RELATIVES = set("qui que qu' qu’ dont où lequel laquelle lesquels lesquelles".split())
 
 
 @dataclass(slots=True)
@@ -96,42 +85,38 @@ def analyse(text: str, doc: Any) -> Analysis:
     starts = [s for s, _ in spans]
     toks = list(doc)
     unit_of = [bisect_right(starts, tok.idx) - 1 for tok in toks]
+    first = [len(toks)] * (len(spans) + 1)  # the first token of each unit, then len(doc)
+    for i in range(len(toks) - 1, -1, -1):
+        first[unit_of[i]] = i
     words = [0]
     for start, end in spans:
         words.append(words[-1] + (1 if _WORD.search(text, start, end) else 0))
-    snapshot = _Tokens.of(toks)
-    analysis = Analysis(text, spans, words, _gap_scores(text, spans, snapshot, unit_of))
-    first = [len(toks)] * (len(spans) + 1)
-    for i in range(len(toks) - 1, -1, -1):
-        first[unit_of[i]] = i
-    for u in range(len(spans) - 1, -1, -1):
-        first[u] = min(first[u], first[u + 1])
-    analysis.first_token = first
-    analysis.clausal = [
-        snapshot.pos[first[u]] == "CCONJ" and snapshot.pos[snapshot.head[first[u]]] in _VERBAL
-        if first[u] < len(toks)
-        else False
-        for u in range(len(spans))
-    ]
-    analysis.heads = snapshot.head
-    analysis.attach = [
-        "punct" if punct else dep for dep, punct in zip(snapshot.dep, snapshot.punct, strict=True)
-    ]
-    for tok, pos in zip(toks, snapshot.pos, strict=True):
-        if pos in ("VERB", "AUX") and "Fin" in tok.morph.get("VerbForm"):
-            analysis.clauses.append(clause_of(tok, unit_of, text))
-    return analysis
+    t = _Tokens.of(toks)
+    return Analysis(
+        text,
+        spans,
+        words,
+        gap=_gap_scores(text, spans, t, first),
+        clauses=[
+            clause_of(tok, unit_of, text)
+            for tok, pos in zip(toks, t.pos, strict=True)
+            if pos in _VERBAL and "Fin" in tok.morph.get("VerbForm")
+        ],
+        first_token=first,
+        heads=t.head,
+        attach=["punct" if punct else dep for dep, punct in zip(t.dep, t.punct, strict=True)],
+        clausal=[
+            k < len(toks) and t.pos[k] == "CCONJ" and t.pos[t.head[k]] in _VERBAL
+            for k in first[:-1]
+        ],
+    )
 
 
 def _gap_scores(
-    text: str, spans: list[tuple[int, int]], toks: _Tokens, unit_of: list[int]
+    text: str, spans: list[tuple[int, int]], toks: _Tokens, first_token: list[int]
 ) -> list[float]:
     n = len(spans)
     tight, loose, subject = _crossings(toks)
-    first_token: list[int] = [-1] * n  # first spaCy token of each unit
-    for i, u in enumerate(unit_of):
-        if first_token[u] < 0:
-            first_token[u] = i
     gap = [FORBIDDEN] * n
     for u in range(1, n):
         left = text[spans[u - 1][0] : spans[u - 1][1]]
