@@ -23,7 +23,6 @@ _LIGHT_VERB = re.compile(
 _INVERTING = {"que", "qu'", "qu’", "où", "dont"}
 _PLURAL_ENDINGS = ("aient", "èrent", "irent", "urent", "ont")
 _NEGATION = {"ne", "n'", "n’"}
-_NEGATION_ENDS = {"pas", "point", "plus", "jamais", "guère", "rien"}
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
 _AUX_DEPS = ("aux", "aux:pass", "aux:tense", "aux:caus", "cop")
 _REUSED = {"il", "elle", "on", "ils", "elles", "je", "tu", "nous", "vous"}
@@ -48,7 +47,7 @@ class Clause:
     pronoun: str  # the subject to write ("il", "Charles", "j'"...)
     relative: bool  # the subject is a relative « qui » (replaced, not inserted, at a piece start)
     head_token: int = -1  # the clause's content word (the verb, or the participle after « a »)
-    core: str = ""  # « ne se trompait pas »: the verb with its clitics, to repeat after a subject
+    core: str = ""  # « s'enfonçaient », « avait perdu »: the verb to repeat after a subject
 
 
 def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
@@ -86,7 +85,7 @@ def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
 
 
 def _core(verb: Any, head: Any, first: int, text: str) -> str:
-    """The verbal core from the clitics to the verb (« n'en devait », « ne s'était pas levé »)."""
+    """The verb with its clitics (« s'y rendait », « avait perdu »), or "" if it cannot travel."""
     doc = verb.doc
     last = verb.i
     negated = any(doc[i].lower_ in _NEGATION for i in range(first, verb.i))

@@ -20,7 +20,7 @@ def render(analysis: Analysis, pieces: list[Piece]) -> list[str]:
 
 
 def plain_typography(text: str) -> str:
-    """« » → " " and … → ..., for readers who asked not to keep the French typography."""
+    """« » → " ", … → ... and ’ → ', for readers who asked not to keep French typography."""
     text = re.sub(r"«\s*", '"', text)
     text = re.sub(r"\s*»", '"', text)
     return text.replace("…", "...").replace("’", "'")
