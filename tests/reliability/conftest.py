@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -27,6 +30,8 @@ from frenchnovel.billing import credits
 from frenchnovel.config import Settings
 from frenchnovel.storage.accounts import add_user
 from frenchnovel.storage.db import dispose_engines, get_engine, session_factory, upgrade_database
+from frenchnovel.worker.celery_app import create_celery_app
+from tests.e2e.stack import STARTUP_SECONDS, Process, Stack, wait_for
 from tests.support.ledger import check_ledger
 from tests.support.redis_server import RedisServer
 
@@ -249,3 +254,101 @@ def small_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("pdfs") / "bel-ami-3p.pdf"
     return render_novel("maupassant", pages=3, out=out).path
+
+
+# --- the real service: API, workers and beat as processes, on the suite's Redis -------------
+
+# 300 pages in chunks of 10: thirty chunks, a job long enough to break things in its middle.
+# A short task timeout makes the broker hand a lost message out again, and the reaper act,
+# within the test's patience.
+FAULT_ENV = {
+    "CHUNKING_THRESHOLD_PAGES": "50",
+    "CHUNK_SIZE_PAGES": "10",
+    "TASK_TIMEOUT_SECONDS": "30",
+}
+
+
+@pytest.fixture(scope="session")
+def novels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Rendered novels: the 300-page one, a 60-page one, and a 40-page one (answered at once)."""
+    from tests.support.render import render_novel
+
+    folder = tmp_path_factory.mktemp("novels")
+    return {
+        "long": render_novel("flaubert", pages=300, out=folder / "bovary-300.pdf").path,
+        "short": render_novel("maupassant", pages=60, out=folder / "bel-ami-60.pdf").path,
+        "sync": render_novel("verne", pages=40, out=folder / "capitaine-40.pdf").path,
+    }
+
+
+@dataclass
+class ServiceStack(Stack):
+    """The end-to-end ``Stack``, whose wait for a new worker survives a broker restarted by
+    an earlier test (a pooled connection to the old server fails once), and which can keep
+    its workers running like a service manager."""
+
+    worker_overrides: dict[int, dict[str, str]] = field(default_factory=dict)
+    restarts: int = 0
+    supervising: bool = False
+
+    def start_worker(self, **overrides: str) -> Process:
+        process = self._spawn(["worker"], self.env(**overrides), "worker")
+        name = f"worker{process.pid}@"
+
+        def answered() -> bool:
+            if process.popen.poll() is not None:
+                raise AssertionError(f"the worker exited: {process.log.read_text()[-3000:]}")
+            try:
+                replies = create_celery_app(self.settings).control.ping(timeout=0.5) or []
+            except (redis.RedisError, OSError):
+                return False
+            return any(name in key for reply in replies for key in reply)
+
+        wait_for(answered, timeout=STARTUP_SECONDS, what="the worker", every=0.5)
+        self.worker_overrides[process.pid] = overrides
+        return process
+
+    def supervise(self) -> None:
+        """Start again, as systemd's ``Restart=always`` would, every worker that exits."""
+        self.supervising = True
+
+        def watch() -> None:
+            while self.supervising:
+                for process in list(self.processes):
+                    overrides = self.worker_overrides.get(process.pid)
+                    if overrides is None or process.popen.poll() is None:
+                        continue
+                    self.processes.remove(process)
+                    del self.worker_overrides[process.pid]
+                    again = self._spawn(["worker"], self.env(**overrides), "worker")
+                    self.worker_overrides[again.pid] = overrides
+                    self.restarts += 1
+                time.sleep(0.5)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+    def stop(self) -> None:
+        self.supervising = False
+        super().stop()
+
+
+@pytest.fixture
+def service(database_url: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[ServiceStack]:
+    """A real API on the suite's database and Redis (db 0); workers and beat are started by
+    the test and killed after it."""
+
+    (tmp_path / "service-storage").mkdir()
+    (tmp_path / "service-logs").mkdir()
+    stack = ServiceStack(
+        "reliability",
+        database_url,
+        redis_server.url(0),
+        tmp_path / "service-storage",
+        tmp_path / "service-logs",
+        api_env=dict(FAULT_ENV),
+    )
+    stack.start_api()
+    yield stack
+    stack.stop()
+    if redis_server.process is not None:
+        redis.Redis.from_url(redis_server.url(0)).flushdb()
