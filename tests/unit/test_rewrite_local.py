@@ -174,6 +174,14 @@ def test_a_cancelled_job_stops_before_the_next_batch() -> None:
     assert outcome.pieces[-1] == [long]  # never reached
 
 
+def test_a_run_on_text_without_stops_is_parsed_in_parts_and_kept_whole() -> None:
+    source = " ".join(["le vieux marin regardait la mer grise"] * 2000)  # 14,000 words, no stop
+    pieces = rewrite(source)
+    assert all(count_words(p) <= 8 for p in pieces)
+    assert not dropped(source, pieces)
+    assert invented(source, pieces) <= PRONOUNS
+
+
 def test_the_engine_is_deterministic() -> None:
     source = "Emma entra dans la cuisine, prit une chaise et s'assit près du feu, sans rien dire."
     assert rewrite(source) == rewrite(source)

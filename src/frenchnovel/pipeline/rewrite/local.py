@@ -29,6 +29,7 @@ from frenchnovel.pipeline.rewrite.surface import plain_typography, render
 from frenchnovel.pipeline.words import count_words
 
 BATCH = 256  # sentences per nlp.pipe call; a cancelled job stops between two batches
+WINDOW = 5000  # characters: longer run-on "sentences" are parsed in parts (spaCy's cost grows)
 _DIALOGUE = re.compile(r"^\s*(?:--|—|–|-\s)|[«»“”\"]")
 
 
@@ -49,20 +50,41 @@ class LocalRewriter:
         limit = options.sentence_length_limit
         pieces: list[list[str]] = [[s] for s in sentences]
         todo = [
-            i
+            (i, part)
             for i, s in enumerate(sentences)
             if count_words(s) > limit and not (options.ignore_dialogue and is_dialogue(s))
+            for part in windows(s)
         ]
+        done: set[int] = set()
         for first in range(0, len(todo), BATCH):
             if cancelled is not None and cancelled():
                 break
             batch = todo[first : first + BATCH]
-            docs = get_nlp().pipe([sentences[i] for i in batch], batch_size=64)
-            for i, doc in zip(batch, docs, strict=True):
-                pieces[i] = split(sentences[i], doc, options)
+            docs = get_nlp().pipe([part for _, part in batch], batch_size=64)
+            for (i, part), doc in zip(batch, docs, strict=True):
+                if i not in done:  # the first window of a sentence replaces it
+                    pieces[i], done = [], done | {i}
+                pieces[i].extend(split(part, doc, options))
         if not options.preserve_formatting:
             pieces = [[plain_typography(p) for p in group] for group in pieces]
         return RewriteOutcome(pieces, tokens=estimate_tokens(sum(len(s) for s in sentences)))
+
+
+def windows(sentence: str) -> list[str]:
+    """``sentence`` itself, or for a run-on text longer than ``WINDOW`` characters (a table, a
+    list without stops), consecutive parts cut at spaces, each short enough to parse."""
+    if len(sentence) <= WINDOW:
+        return [sentence]
+    parts, start = [], 0
+    while start < len(sentence):
+        end = len(sentence) if len(sentence) - start <= WINDOW else start + WINDOW
+        if end < len(sentence):
+            space = sentence.rfind(" ", start + 1, end)
+            end = space if space > start else end
+        if sentence[start:end].strip():
+            parts.append(sentence[start:end].strip())
+        start = end
+    return parts
 
 
 def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
