@@ -83,7 +83,7 @@ def _left_end(texts: list[str], i: int) -> _End:
     text = texts[i]
     j = i
     # French spacing detaches « ? » and « » » from their word: glue them back for the test.
-    while _PUNCT_ONLY.match(texts[j]) and j > 0:
+    while _PUNCT_ONLY.match(texts[j]) and j > 0 and i - j < 4:  # « ! ! ! ! »: look back a little
         j -= 1
         text = texts[j] + text
         if not _PUNCT_ONLY.match(texts[j]):
