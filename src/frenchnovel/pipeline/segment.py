@@ -56,18 +56,18 @@ def segment(paragraph: str) -> list[tuple[int, int]]:
     if not tokens:
         return []
     texts = [paragraph[s:e] for s, e in tokens]
-    cuts: list[int] = []  # character offsets where a new sentence starts
-    for i, (start, _end) in enumerate(tokens):
+    cuts: list[tuple[int, int]] = []  # (where a sentence ends, where the next one starts)
+    for i, (start, end) in enumerate(tokens):
         for glued in _GLUED_TURN.finditer(texts[i]):
-            cuts.append(start + glued.end())
+            cuts.append((start + glued.end(), start + glued.end()))
         if i + 1 < len(tokens) and _boundary(texts, i):
-            cuts.append(tokens[i + 1][0])
+            cuts.append((end, tokens[i + 1][0]))
     spans: list[tuple[int, int]] = []
     begin = tokens[0][0]
-    for cut in cuts:
+    for stop, cut in cuts:
         if not _HAS_WORD.search(paragraph, begin, cut):
             continue  # « … Enfin, il découvrit » : a leading ellipsis joins what follows
-        spans.append((begin, len(paragraph[:cut].rstrip())))
+        spans.append((begin, stop))
         begin = cut
     spans.append((begin, tokens[-1][1]))
     return [(s, e) for s, e in spans if s < e]
