@@ -13,7 +13,7 @@ import os
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import IO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -132,7 +132,9 @@ class _UploadWriter:
         filename = params.get(b"filename")
         if self._name == self.file_field and filename is not None and not self.found_file:
             self.found_file = self._is_file = True
-            self.upload.filename = Path(filename.decode("utf-8", "replace")).name[:255]
+            # Only the last component, whatever the sender's separator ("/" or "\\").
+            sent = filename.decode("utf-8", "replace")
+            self.upload.filename = PureWindowsPath(sent).name[:255]
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("wb")
 
