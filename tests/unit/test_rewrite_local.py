@@ -140,6 +140,7 @@ def test_ignore_dialogue_keeps_quoted_speech_verbatim_even_over_the_limit() -> N
     dash = "— Nous devrions être tout près de l'hacienda, reprit Harris en hésitant."
     for sentence in (speech, dash):
         assert rewrite(sentence, ignore_dialogue=True) == [sentence]
+        assert rewrite(sentence, ignore_dialogue=True, preserve_formatting=False) == [sentence]
         assert len(rewrite(sentence)) > 1
 
 

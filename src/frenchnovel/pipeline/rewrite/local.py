@@ -49,10 +49,11 @@ class LocalRewriter:
         """Rewrite each sentence over the limit; the others pass through untouched."""
         limit = options.sentence_length_limit
         pieces: list[list[str]] = [[s] for s in sentences]
+        verbatim = {i for i, s in enumerate(sentences) if options.ignore_dialogue and is_dialogue(s)}
         todo = [
             (i, part)
             for i, s in enumerate(sentences)
-            if count_words(s) > limit and not (options.ignore_dialogue and is_dialogue(s))
+            if count_words(s) > limit and i not in verbatim
             for part in windows(s)
         ]
         done: set[int] = set()
@@ -66,7 +67,10 @@ class LocalRewriter:
                     pieces[i], done = [], done | {i}
                 pieces[i].extend(split(part, doc, options))
         if not options.preserve_formatting:
-            pieces = [[plain_typography(p) for p in group] for group in pieces]
+            pieces = [
+                group if i in verbatim else [plain_typography(p) for p in group]
+                for i, group in enumerate(pieces)
+            ]
         return RewriteOutcome(pieces, tokens=estimate_tokens(sum(len(s) for s in sentences)))
 
 
