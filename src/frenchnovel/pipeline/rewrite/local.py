@@ -49,7 +49,9 @@ class LocalRewriter:
         """Rewrite each sentence over the limit; the others pass through untouched."""
         limit = options.sentence_length_limit
         pieces: list[list[str]] = [[s] for s in sentences]
-        verbatim = {i for i, s in enumerate(sentences) if options.ignore_dialogue and is_dialogue(s)}
+        verbatim = {i for i, s in enumerate(sentences) if is_dialogue(s)}
+        if not options.ignore_dialogue:
+            verbatim = set()
         todo = [
             (i, part)
             for i, s in enumerate(sentences)
