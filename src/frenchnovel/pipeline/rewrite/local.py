@@ -49,9 +49,9 @@ class LocalRewriter:
         """Rewrite each sentence over the limit; the others pass through untouched."""
         limit = options.sentence_length_limit
         pieces: list[list[str]] = [[s] for s in sentences]
-        verbatim = {i for i, s in enumerate(sentences) if is_dialogue(s)}
-        if not options.ignore_dialogue:
-            verbatim = set()
+        verbatim: set[int] = set()  # speech the reader asked to keep as it is
+        if options.ignore_dialogue:
+            verbatim = {i for i, s in enumerate(sentences) if is_dialogue(s)}
         todo = [
             (i, part)
             for i, s in enumerate(sentences)
