@@ -11,7 +11,9 @@ by commas may repeat its clause's subject and verb (``cuts``), words the source 
 
 ``ignore_dialogue`` leaves a sentence of dialogue (opened by a dash, or holding « » or quotes)
 exactly as it is, even over the limit: cutting a character's words changes who says what, and a
-reader who asks to skip dialogue wants it verbatim.
+reader who asks to skip dialogue wants it verbatim. ``preserve_formatting=False`` writes « » as
+" and … as ... in every other output sentence. When ``cancelled()`` turns true the engine stops
+between two batches and the sentences it did not reach come back unchanged.
 """
 
 from __future__ import annotations
