@@ -50,6 +50,18 @@ def test_a_429_is_waited_out_for_as_long_as_retry_after_says(
     assert outcome.tokens == fake.usage == retried.tokens
 
 
+def test_a_429_holds_back_the_other_requests_of_the_job_too(
+    fake: FakeLLM, long_sentences: list[str]
+) -> None:
+    fake.inject(status=429, retry_after=1)
+    outcome = _run("gemini", fake, long_sentences[:8], llm_batch_size=1, llm_concurrency=2)
+    throttled = next(r for r in fake.requests if r.status == 429)
+    during = [r for r in fake.requests if throttled.arrived < r.arrived < throttled.arrived + 0.95]
+    assert len(during) <= 1  # only the other place's request, already on its way
+    assert outcome.fallbacks == 0
+    assert len(fake.requests) == 9
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_server_error_is_retried_and_cured(
     engine: str, fake: FakeLLM, long_sentences: list[str]

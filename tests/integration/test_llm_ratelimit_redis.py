@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -61,11 +62,16 @@ def test_a_dearer_answer_than_expected_moves_the_shared_schedule(prefix: str) ->
 
 def test_a_place_held_by_a_crashed_worker_comes_back_after_its_lease(prefix: str) -> None:
     limits = Limits(requests_per_minute=600, tokens_per_minute=10**9, concurrency=1)
-    crashed = RedisLimiter.from_url(REDIS_URL, prefix, limits, lease_seconds=0.3)
-    holder = crashed.permit(lambda: False)
-    holder.__enter__()  # never left: the process died with its place
+    client = redis.Redis.from_url(REDIS_URL)
+    seconds, micros = client.time()
+    # What a worker killed mid-request leaves behind: its place, never renewed again.
+    client.zadd(f"{prefix}:places", {"dead-worker": seconds + micros / 1e6 + 0.5})
     survivor = RedisLimiter.from_url(REDIS_URL, prefix, limits)
-    with survivor.permit(lambda: False):
+    started = time.monotonic()
+    with pytest.raises(InterruptedError):
+        with survivor.permit(lambda: time.monotonic() > started + 0.2):
+            pass
+    with survivor.permit(lambda: time.monotonic() > started + 30):
         pass
 
 
@@ -100,3 +106,26 @@ def test_worker_processes_together_never_break_the_providers_limits(prefix: str)
         assert len(fake.requests) == 24
         assert fake.breaches.total == 0
         assert fake.max_in_flight == LIMITS.concurrency  # the cap was reached, never passed
+
+
+def test_a_hold_from_one_worker_delays_the_others(prefix: str) -> None:
+    limits = Limits(requests_per_minute=600, tokens_per_minute=10**9, concurrency=8)
+    throttled = RedisLimiter.from_url(REDIS_URL, prefix, limits)
+    other = RedisLimiter.from_url(REDIS_URL, prefix, limits)
+    throttled.hold(2.0)
+    assert other.reserve(10).delay == pytest.approx(2.0, abs=0.1)
+
+
+def test_a_place_held_longer_than_its_lease_stays_held_while_its_worker_lives(
+    prefix: str,
+) -> None:
+    limits = Limits(requests_per_minute=600, tokens_per_minute=10**9, concurrency=1)
+    busy = RedisLimiter.from_url(REDIS_URL, prefix, limits, lease_seconds=0.3)
+    waiting = RedisLimiter.from_url(REDIS_URL, prefix, limits, lease_seconds=0.3)
+    deadline = time.monotonic() + 1.0
+    with busy.permit(lambda: False):
+        with pytest.raises(InterruptedError):
+            with waiting.permit(lambda: time.monotonic() > deadline):
+                pass
+    with waiting.permit(lambda: False):
+        pass

@@ -140,3 +140,10 @@ def test_a_slot_beyond_the_horizon_is_not_booked_and_says_when_to_ask_again() ->
     later = limiter.reserve(1, horizon=0.5)
     assert later.booked
     assert later.delay == pytest.approx(0.5)
+
+
+def test_a_hold_asked_by_the_provider_delays_every_later_request() -> None:
+    clock = Clock()
+    limiter = MemoryLimiter(Limits(10**6, 10**9, 8), clock=clock)
+    limiter.hold(5.0)
+    assert limiter.reserve(10).delay == pytest.approx(5.0)

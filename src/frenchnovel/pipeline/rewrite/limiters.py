@@ -42,10 +42,8 @@ def _build(engine: str, model: str, settings: Settings, limits: Limits) -> Limit
         return MemoryLimiter(limits)
     from frenchnovel.pipeline.rewrite.ratelimit_redis import RedisLimiter
 
-    # A place is leased for longer than a request may last, so a crashed worker frees it.
-    lease = settings.llm_timeout_seconds * 2 + 60
     prefix = f"{REDIS_PREFIX}:{engine}:{model}"
-    return RedisLimiter.from_url(settings.redis_url, prefix, limits, lease_seconds=lease)
+    return RedisLimiter.from_url(settings.redis_url, prefix, limits)
 
 
 def retry_policy(settings: Settings) -> RetryPolicy:

@@ -185,6 +185,9 @@ class _Call:
                 raise _Halted from None
             except RetryableError as exc:
                 last = exc
+                if exc.status == 429 and exc.retry_after:
+                    # The provider throttles everyone: every worker waits, not only this request.
+                    rewriter.limiter.hold(min(exc.retry_after, policy.max_retry_after))
                 continue
             with self._lock:
                 self.tokens += reply.tokens

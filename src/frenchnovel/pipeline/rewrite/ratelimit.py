@@ -68,6 +68,10 @@ class Limiter(Protocol):
         """Replace the expected cost of a sent request by what it really cost."""
         ...
 
+    def hold(self, seconds: float) -> None:
+        """Let no request leave before ``seconds`` from now (the provider asked to wait)."""
+        ...
+
 
 def next_slot(
     entries: Iterator[tuple[float, int]], start: float, tokens: int, limits: Limits
@@ -140,3 +144,7 @@ class MemoryLimiter:
                 self._costs[reservation.key] = tokens
             shift = (tokens - reservation.tokens) * limits.window / limits.tokens_per_minute
             self._next_tokens = max(self._next_tokens + shift, self._last)
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            self._last = max(self._last, self._clock() + seconds)

@@ -4,11 +4,15 @@ Each booking is one atomic Lua script on Redis' own clock (``TIME``), so workers
 whose clocks disagree still share one schedule. Keys, per provider and model:
 ``<prefix>:log`` (sorted set of bookings, score = slot, member = ``id|tokens``),
 ``<prefix>:state`` (hash: last slot and the paced next slots), ``<prefix>:places`` (sorted set of
-in-flight requests, score = lease expiry, so a crashed worker's place comes back).
+in-flight requests, score = lease expiry, renewed while held, so a crashed worker's place
+comes back).
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,6 +22,8 @@ from typing import Any
 import redis
 
 from frenchnovel.pipeline.rewrite.ratelimit import Limits, Reservation
+
+log = logging.getLogger(__name__)
 
 _RESERVE = """
 local t = redis.call('TIME')
@@ -80,11 +86,30 @@ return 0
 """
 
 
+_RENEW = """
+local t = redis.call('TIME')
+local upto = string.format('%.6f', tonumber(t[1]) + tonumber(t[2]) / 1000000 + tonumber(ARGV[1]))
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', upto, ARGV[i]) end
+redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[1]) * 1000))
+return 1
+"""
+
+_HOLD = """
+local t = redis.call('TIME')
+local upto = tonumber(t[1]) + tonumber(t[2]) / 1000000 + tonumber(ARGV[1])
+if upto > (tonumber(redis.call('HGET', KEYS[1], 'last')) or 0) then
+  redis.call('HSET', KEYS[1], 'last', string.format('%.6f', upto))
+  redis.call('PEXPIRE', KEYS[1], math.ceil((tonumber(ARGV[1]) + 2 * tonumber(ARGV[2])) * 1000))
+end
+return 1
+"""
+
+
 class RedisLimiter:
     """Requests/min, tokens/min and concurrency of one provider and model, for all processes."""
 
     def __init__(
-        self, client: redis.Redis, prefix: str, limits: Limits, *, lease_seconds: float = 300.0
+        self, client: redis.Redis, prefix: str, limits: Limits, *, lease_seconds: float = 30.0
     ) -> None:
         self.limits = limits
         self._redis = client
@@ -93,6 +118,11 @@ class RedisLimiter:
         self._reserve: Any = client.register_script(_RESERVE)
         self._settle: Any = client.register_script(_SETTLE)
         self._acquire: Any = client.register_script(_ACQUIRE)
+        self._renew: Any = client.register_script(_RENEW)
+        self._hold: Any = client.register_script(_HOLD)
+        self._held: set[str] = set()
+        self._lock = threading.Lock()
+        self._renewer_pid = 0
 
     @classmethod
     def from_url(cls, url: str, prefix: str, limits: Limits, **kwargs: float) -> RedisLimiter:
@@ -107,10 +137,37 @@ class RedisLimiter:
             if stop():
                 raise InterruptedError("stopped while waiting for a place")
             time.sleep(0.01)  # places free up when a response arrives: a short poll is enough
+        self._keep_alive(holder)
         try:
             yield
         finally:
+            with self._lock:
+                self._held.discard(holder)
             self._redis.zrem(self._places, holder)
+
+    def hold(self, seconds: float) -> None:
+        """No request of any worker leaves before ``seconds`` from now (the provider said so)."""
+        self._hold(keys=[self._state], args=[seconds, self.limits.window])
+
+    def _keep_alive(self, holder: str) -> None:
+        # Places are leased briefly and renewed while held, so a worker that dies mid-request
+        # gives its places back within one lease instead of starving every other worker.
+        with self._lock:
+            self._held.add(holder)
+            if self._renewer_pid != os.getpid():  # none yet, or it stayed in the parent of a fork
+                self._renewer_pid = os.getpid()
+                threading.Thread(target=self._renew_forever, daemon=True).start()
+
+    def _renew_forever(self) -> None:
+        while True:
+            time.sleep(self._lease / 3)
+            with self._lock:
+                held = list(self._held)
+            if held:
+                try:
+                    self._renew(keys=[self._places], args=[self._lease, *held])
+                except redis.RedisError:
+                    log.warning("could not renew %d LLM places; retrying", len(held))
 
     def reserve(self, tokens: int, horizon: float | None = None) -> Reservation:
         key = uuid.uuid4().hex
