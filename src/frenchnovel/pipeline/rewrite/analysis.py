@@ -134,6 +134,8 @@ def _gap_scores(
             gap[u] -= LEANING
         if left.endswith(".") and (left[:-1] in TITLES or is_initial(left[:-1])):
             gap[u] -= LEANING  # « M. | Homais »
+        if left.lower().endswith("est-ce"):
+            gap[u] -= LEANING  # « est-ce | que »
     return gap
 
 

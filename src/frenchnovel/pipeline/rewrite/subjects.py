@@ -66,6 +66,12 @@ def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
     elif before is not None and before.lower_ in _INVERTING:
         # « le bruit que font les flèches »: the subject follows the verb, whatever the parse says
         return Clause(unit_of[verb.i], -1, unit_of[insert], "", False)
+    elif (
+        before is not None
+        and before.pos_ in ("NOUN", "PROPN")
+        and all(t.i != before.i for t in subject.subtree)
+    ):
+        subject = before  # « comme les Walter devaient partir »: a noun right before its verb
     relative = subject.lower_ == "qui"  # « dont », « que » are no subjects to replace
     referent = subject
     if relative and head.dep_ == "acl:relcl":
@@ -95,6 +101,8 @@ def _core(verb: Any, head: Any, first: int, text: str) -> str:
         last = head.i  # the participle after an auxiliary: « avait perdu »
     if last == verb.i and _LIGHT_VERB.match(verb.lower_):
         return ""  # « elle avait l'air… » : « Elle avait aux heures… » would say nothing
+    if any(c.dep_ in ("xcomp", "ccomp") and 0 < c.i - head.i <= 3 for c in head.children):
+        return ""  # « devaient partir », « semblaient nuancés »: the verb needs what follows it
     if any(doc[i].is_punct for i in range(first, last + 1)):
         return ""
     if doc[first].idx and not text[doc[first].idx - 1].isspace():
