@@ -92,6 +92,13 @@ def test_a_request_without_a_valid_token_gets_401(
     assert answer.json()["error"]["code"] == "UNAUTHORIZED"
 
 
+def test_a_body_that_is_not_json_without_a_token_gets_401(client: TestClient) -> None:
+    answer = client.put(
+        "/api/v1/settings", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 401
+
+
 @pytest.mark.parametrize("token", ["", "fn_nothing", "Bearer x"])
 def test_an_event_stream_with_a_bad_query_token_gets_401(client: TestClient, token: str) -> None:
     answer = client.get(f"/api/v1/jobs/{uuid.uuid4()}/events", params={"token": token})

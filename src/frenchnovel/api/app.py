@@ -13,6 +13,7 @@ from frenchnovel.api import metrics
 from frenchnovel.api.errors import install_error_handlers
 from frenchnovel.api.routes import credits, events, health, jobs, pdf
 from frenchnovel.api.routes import settings as settings_routes
+from frenchnovel.api.schemas import ErrorBody
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.jobs.sync import RewriterFactory
 from frenchnovel.pipeline.rewrite import get_rewriter
@@ -75,7 +76,8 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
         )
     for router in (pdf.router, jobs.router, events.router, credits.router, settings_routes.router):
-        app.include_router(router, prefix=API_PREFIX)
+        # Every API route needs a token: the document says so for each operation.
+        app.include_router(router, prefix=API_PREFIX, responses={401: {"model": ErrorBody}})
     app.include_router(health.router)
     if (STATIC_DIR / "index.html").exists():
         # Mounted last: the API and /docs win over files of the same name.

@@ -11,6 +11,8 @@ from frenchnovel.billing import credits
 from frenchnovel.storage.models import CreditEntry
 
 router = APIRouter(tags=["credits"])
+# Pages beyond this hold nothing anyway; unbounded, the offset overflows PostgreSQL's bigint.
+MAX_PAGE = 100_000
 
 
 @router.get("/me/credits", response_model=CreditsAnswer)
@@ -26,7 +28,7 @@ def ledger(
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(50, ge=1, le=500),
 ) -> LedgerPage:
     """Every credit movement of your account, newest first: grants, reservations, adjustments,

@@ -18,6 +18,8 @@ from frenchnovel.storage import files
 from frenchnovel.storage.models import JobStatus
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
+# Pages beyond this hold nothing anyway; unbounded, the offset overflows PostgreSQL's bigint.
+MAX_PAGE = 100_000
 
 ResultFormat = Literal["json", "csv", "xlsx", "txt"]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 404: {"model": ErrorBody}}
@@ -27,7 +29,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 404: {"
 def list_jobs(
     user: CurrentUser,
     session: SessionDep,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(20, ge=1, le=100),
 ) -> JobPage:
     """Your jobs, newest first, ``per_page`` at a time."""

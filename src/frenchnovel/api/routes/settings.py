@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from frenchnovel.api.deps import CurrentUser, SessionDep, SettingsDep
 from frenchnovel.api.schemas import ErrorBody, SettingsUpdate
@@ -20,9 +22,29 @@ def get_user_settings(user: CurrentUser, session: SessionDep, settings: Settings
         return user_defaults(session, user.id, settings).model_dump()
 
 
-@router.put("", responses={422: {"model": ErrorBody}})
+async def _changes(request: Request) -> SettingsUpdate:
+    """The JSON body, read as a dependency declared after the token's: a request without a
+    valid token gets 401 whatever its body (FastAPI would decode a body parameter first)."""
+    try:
+        return SettingsUpdate.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+
+
+SETTINGS_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": SettingsUpdate.model_json_schema()}},
+    }
+}
+
+
+@router.put("", responses={422: {"model": ErrorBody}}, openapi_extra=SETTINGS_BODY)
 def put_user_settings(
-    changes: SettingsUpdate, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    changes: Annotated[SettingsUpdate, Depends(_changes)],
 ) -> Any:
     """Change any of your default settings; ranges are checked (``INVALID_SETTINGS``)."""
     with session.begin():
