@@ -68,3 +68,8 @@ def test_a_rewrite_that_drops_half_the_sentence_is_refused() -> None:
 def test_empty_pieces_are_refused() -> None:
     assert check_pieces(SOURCE, [], OPTIONS) == "empty piece"
     assert check_pieces(SOURCE, [*GOOD, " "], OPTIONS) == "empty piece"
+
+
+def test_json_fenced_like_markdown_is_still_read() -> None:
+    fenced = "```json\n" + _answer({"0": GOOD}) + "\n```"
+    assert judge(fenced, {"0": SOURCE}, OPTIONS).accepted == {"0": GOOD}

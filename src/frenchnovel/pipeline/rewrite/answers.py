@@ -16,6 +16,7 @@ from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.words import count_words
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 # Words a model may add so that a clause stands alone (subject pronouns, auxiliaries, the
 # demonstratives of « c'est »): the same small set the local engine is allowed to invent.
@@ -86,6 +87,8 @@ def _items(text: str | None) -> dict[str, list[str]] | None:
     """The answer's items as id → pieces, or None when it is not the JSON the schema asks for."""
     if not text:
         return None
+    # Some OpenAI-compatible servers ignore the response format and fence their JSON.
+    text = _FENCE.sub("", text.strip())
     try:
         data = json.loads(text)
     except ValueError:
