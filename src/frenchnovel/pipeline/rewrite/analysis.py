@@ -182,7 +182,8 @@ def _opener_score(toks: _Tokens, k: int) -> float:
         # « Livingstone | et son compagnon étaient » would split the subject of « étaient »
         return 4.0 if toks.pos[head] in ("VERB", "AUX") else -3.0
     if pos == "SCONJ":
-        return 3.0
+        # « quand…, parce que… » open a clause of their own; « il se disait | que… » does not
+        return 0.5 if toks.dep[head] in ("ccomp", "csubj") else 3.0
     if toks.lower[k] in _RELATIVES and toks.pos[k] == "PRON":
         return 2.5
     if toks.dep[k].startswith("nsubj") and head > k:

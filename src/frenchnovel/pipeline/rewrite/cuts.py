@@ -23,9 +23,9 @@ VERB_BONUS = 5.0  # a piece that holds a finite verb stands as a sentence
 VERBLESS_COST = 4.0
 BORROW_COST = 3.0  # an inserted subject is a word the source does not have there
 RELATIVE_COST = 1.0  # « qui » → « elle »: no word added, but one replaced
-PIECE_COST = 3.0  # fewer, longer pieces read better than many scraps
+PIECE_COST = 6.0  # fewer, longer pieces read better than many scraps
 SHORT_COST = 12.0  # a piece under min_sentence_length words
-REUSE_COST = 5.0  # a verbless complement that repeats its clause's subject and verb
+REUSE_COST = 3.0  # a verbless complement that repeats its clause's subject and verb
 REUSE_VERBS = True  # « Il attendait la mort. Il attendait en homme qui… »
 GAP_WEIGHT = 0.5  # how much the quality of a cut counts against the pieces' own scores
 
