@@ -30,7 +30,7 @@ def fake() -> Iterator[FakeLLM]:
 def llm_service(
     tmp_path_factory: pytest.TempPathFactory, broker: str, fake: FakeLLM
 ) -> Iterator[Stack]:
-    """A service whose API and workers know the fake Gemini (the key is checked at submission)."""
+    """A service whose API and workers know the fake providers (keys are checked at submission)."""
     root = tmp_path_factory.mktemp("e2e-llm")
     stack = _stack(
         "llm",
@@ -39,6 +39,9 @@ def llm_service(
         broker,
         GEMINI_API_KEY="test-key",
         GEMINI_BASE_URL=fake.gemini_url,
+        OPENAI_API_KEY="test-key",
+        OPENAI_BASE_URL=fake.openai_url,
+        OPENAI_MODEL="qwen2.5-7b-instruct",
         LLM_REQUESTS_PER_MINUTE="600000",
         LLM_TOKENS_PER_MINUTE="1000000000",
         LLM_BACKOFF_SECONDS="0.05",
@@ -92,6 +95,20 @@ def test_a_200_page_gemini_job_completes_in_order_and_is_billed_what_the_provide
     assert job["actual_credits"] == credits_for(fake.usage, MODEL)
     assert sum(amount for _, amount in llm_stack.ledger(job_id)) == -credits_for(fake.usage, MODEL)
     assert fake.breaches.total == 0
+
+
+def test_an_openai_compatible_job_is_billed_what_the_server_reported(
+    llm_stack: Stack, fake: FakeLLM, novel_30: Path
+) -> None:
+    owner = llm_stack.reader()
+    llm_stack.start_worker()
+    job_id = llm_stack.submit(owner, novel_30, engine="openai").json()["job_id"]
+    job = llm_stack.wait_status(owner, job_id, {"completed", "failed"}, timeout=120)
+    assert job["status"] == "completed", job
+    assert job["model"] == "qwen2.5-7b-instruct"
+    assert {(r.provider, r.model) for r in fake.requests} == {("openai", "qwen2.5-7b-instruct")}
+    assert job["actual_tokens"] == fake.usage > 0
+    assert job["actual_credits"] == credits_for(fake.usage, "qwen2.5-7b-instruct")
 
 
 def test_a_provider_that_refuses_fails_the_job_with_engine_error_and_refunds_it(
