@@ -19,12 +19,12 @@ from frenchnovel.errors import Cancelled, TransientEngineError
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck, RewriteOutcome
 from frenchnovel.pipeline.rewrite.answers import judge
+from frenchnovel.pipeline.rewrite.local import LocalRewriter, is_dialogue
 from frenchnovel.pipeline.rewrite.prompt import INSTRUCTIONS, estimate_request_tokens, user_message
 from frenchnovel.pipeline.rewrite.ratelimit import Limiter, Reservation
 from frenchnovel.pipeline.rewrite.retry import RetryableError, RetryPolicy
 from frenchnovel.pipeline.words import count_words
 
-_DIALOGUE_OPENERS = ("«", "—", "–", "-", '"', "“")
 _CANCEL_POLL_SECONDS = 0.25  # how often a waiting request asks whether its job was cancelled
 _BOOKING_HORIZON_SECONDS = 0.25  # how far ahead a request books its slot
 
@@ -53,7 +53,8 @@ def needs_model(sentence: str, options: JobOptions) -> bool:
     """Whether ``sentence`` is sent to the model: over the limit, and not dialogue left alone."""
     if count_words(sentence) <= options.sentence_length_limit:
         return False
-    return not (options.ignore_dialogue and sentence.lstrip().startswith(_DIALOGUE_OPENERS))
+    # Dialogue left alone is kept verbatim, exactly as the local engine keeps it.
+    return not (options.ignore_dialogue and is_dialogue(sentence))
 
 
 def plan_batches(sentences: Sequence[str], options: JobOptions, batch_size: int) -> list[Batch]:
@@ -122,8 +123,6 @@ class LLMRewriter:
                 pieces[index] = rewritten
             failed.extend(refused)
         if failed:
-            from frenchnovel.pipeline.rewrite.local import LocalRewriter
-
             local = LocalRewriter().rewrite([text for _, text in failed], options)
             for (index, _), rewritten in zip(failed, local.pieces, strict=True):
                 pieces[index] = rewritten
