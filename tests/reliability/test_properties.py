@@ -26,7 +26,9 @@ from frenchnovel.pipeline.segment import segment, split_sentences
 from frenchnovel.pipeline.textfile import decode_text, text_paragraphs
 from frenchnovel.pipeline.words import count_words, words
 
-PROPERTIES = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+PROPERTIES = settings(
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 FIELDS = list(JobOptions.model_fields)
 # French text as it comes out of books: letters with accents, punctuation, quotes, dashes.
 FRENCH = st.lists(
@@ -151,7 +153,9 @@ def test_joining_two_lines_keeps_every_letter(left: str, right: str, fix: bool) 
         return re.sub(r"[\W_]", "", text)
 
     assert letters(joined) == letters(left + right)
-    assert "\ufffe" not in joined[len(left) - 1 : len(left) + 1] or not left.endswith("\ufffe")
+    # Only the seam changes: the line break's hyphen marker, a hyphen, or one space.
+    assert joined.startswith(left.removesuffix("\ufffe").removesuffix("-")) or not left
+    assert joined.endswith(right)
 
 
 @PROPERTIES
@@ -188,7 +192,7 @@ def _vocabulary(text: str) -> set[str]:
     return {w for w in re.split(r"[\W_]+", text.lower()) if w}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(
     st.lists(st.sampled_from(GOLD), min_size=1, max_size=4),
     st.integers(min_value=3, max_value=50),
