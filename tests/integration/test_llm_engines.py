@@ -111,3 +111,13 @@ def test_an_engine_without_its_key_is_refused_at_submission(fake: FakeLLM) -> No
         assert refused.value.code is ErrorCode.INVALID_SETTINGS
     with pytest.raises(SettingsError):
         get_rewriter(JobOptions(engine="gemini"), settings)
+
+
+def test_plain_typography_is_written_like_the_local_engine_writes_it(fake: FakeLLM) -> None:
+    quoted = "« Je ne reviendrai jamais dans cette maison où tu m’as fait souffrir », dit-elle…"
+    options = JobOptions(engine="gemini", preserve_formatting=False)
+    outcome = get_rewriter(options, settings_for(fake)).rewrite([quoted, "Il rit…"], options)
+    assert outcome.pieces[1] == ["Il rit..."]
+    assert all("«" not in p and "»" not in p and "’" not in p for p in outcome.pieces[0])
+    kept = JobOptions(engine="gemini", preserve_formatting=False, ignore_dialogue=True)
+    assert get_rewriter(kept, settings_for(fake)).rewrite([quoted], kept).pieces == [[quoted]]

@@ -15,8 +15,9 @@ from frenchnovel.config import Settings
 from frenchnovel.errors import SettingsError
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite.limiters import limiter_for, retry_policy
-from frenchnovel.pipeline.rewrite.llm import LLMRewriter, Reply
+from frenchnovel.pipeline.rewrite.llm import LLMRewriter
 from frenchnovel.pipeline.rewrite.prompt import RESPONSE_SCHEMA
+from frenchnovel.pipeline.rewrite.provider import Reply
 from frenchnovel.pipeline.rewrite.retry import RetryableError, failure, parse_retry_after
 
 _RESPONSE_FORMAT: Any = {

@@ -35,7 +35,7 @@ Answer with JSON only: {"items": [{"id": ..., "pieces": [...]}]}, exactly one it
 you were given, pieces in reading order."""
 
 _FORMATTING = "Keep French typography as it is: « », —, …, ’ and the spaces around them."
-_PLAIN = "You may normalise typography to plain quotes and dashes."
+_PLAIN = 'Write « » as plain double quotes " and … as three dots.'
 _HYPHENATION = "Rejoin words that were hyphenated across a line break (« mai- son » → « maison »)."
 
 RESPONSE_SCHEMA: dict[str, Any] = {
