@@ -36,7 +36,7 @@ class Rewriter(Protocol):
         *,
         cancelled: CancelCheck | None = None,
     ) -> RewriteOutcome:
-        """Rewrite every sentence over ``options.sentence_length_limit``; pass the others through."""
+        """Rewrite each sentence over ``options.sentence_length_limit``; pass the others on."""
         ...
 
 
@@ -62,4 +62,6 @@ def ensure_engine_available(options: JobOptions, settings: Settings) -> None:
     if options.engine == "gemini" and not settings.gemini_api_key:
         raise SettingsError("the gemini engine needs GEMINI_API_KEY on the server")
     if options.engine == "openai" and not (settings.openai_api_key or settings.openai_base_url):
-        raise SettingsError("the openai engine needs OPENAI_API_KEY or OPENAI_BASE_URL on the server")
+        raise SettingsError(
+            "the openai engine needs OPENAI_API_KEY or OPENAI_BASE_URL on the server"
+        )
