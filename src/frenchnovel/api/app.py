@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frenchnovel.api import metrics
 from frenchnovel.api.errors import install_error_handlers
@@ -29,15 +30,30 @@ PAGE_POLICY = (
 DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
 
 
-async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-    """Headers that keep the page from being framed, sniffed or fed foreign scripts."""
-    response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if not request.url.path.startswith(DOCS_PATHS):
-        response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-    return response
+class SecurityHeaders:
+    """Headers that keep the page from being framed, sniffed or fed foreign scripts (plain ASGI,
+    like ``metrics.LatencyMiddleware``, for the same reason)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        page = not str(scope.get("path", "")).startswith(DOCS_PATHS)
+
+        async def add_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                if page:
+                    headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+            await send(message)
+
+        await self.app(scope, receive, add_headers)
 
 
 def create_app(
@@ -66,8 +82,8 @@ def create_app(
     app.state.rewriter_factory = rewriter_factory or get_rewriter
     app.state.broker = "not configured"
     install_error_handlers(app)
-    app.middleware("http")(metrics.measure_latency)
-    app.middleware("http")(security_headers)
+    app.add_middleware(metrics.LatencyMiddleware)
+    app.add_middleware(SecurityHeaders)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
