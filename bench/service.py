@@ -97,26 +97,65 @@ def accepted_latency(stack: Stack, reader: Reader, pdf: Path, runs: int) -> list
     return seconds
 
 
+class _Connection:
+    """One keep-alive HTTP/1.1 connection, read with asyncio streams: a load generator light
+    enough that the measure is the server's latency, not the client's."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    async def get(self, request: bytes) -> int:
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = 0
+        for line in head.split(b"\r\n"):
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+        await self.reader.readexactly(length)
+        return status
+
+
 async def _poll_load(url: str, headers: dict[str, str], rate: float, seconds: float) -> list[float]:
-    """Open-loop load: one GET every 1/rate s whatever the answers do; each request's latency."""
+    """Open-loop load: one GET every 1/rate s whatever the answers do; each request's latency,
+    from its scheduled start (so that a server falling behind shows in the numbers)."""
+    parts = httpx.URL(url)
+    lines = [f"GET {parts.raw_path.decode()} HTTP/1.1", f"Host: {parts.host}:{parts.port}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    idle: list[_Connection] = []
     latencies: list[float] = []
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(headers=headers, limits=limits, timeout=10) as client:
+    failures = 0
 
-        async def one() -> None:
-            started = time.perf_counter()
-            answer = await client.get(url)
-            latencies.append(time.perf_counter() - started)
-            answer.raise_for_status()
+    async def one(scheduled: float) -> None:
+        nonlocal failures
+        connection = idle.pop() if idle else None
+        try:
+            if connection is None:
+                raise ConnectionError("no idle connection")
+            status = await connection.get(request)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            # The server closes connections idle past its keep-alive timeout: open another.
+            connection = _Connection(*await asyncio.open_connection(parts.host, parts.port))
+            status = await connection.get(request)
+        latencies.append(time.perf_counter() - scheduled)
+        failures += status != 200
+        idle.append(connection)
 
-        tasks = []
-        begin = time.perf_counter()
-        for n in range(int(rate * seconds)):
-            delay = begin + n / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one()))
-        await asyncio.gather(*tasks)
+    tasks = []
+    begin = time.perf_counter()
+    for n in range(int(rate * seconds)):
+        scheduled = begin + n / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(scheduled)))
+    await asyncio.gather(*tasks)
+    for connection in idle:
+        connection.writer.close()
+    if failures:
+        raise SystemExit(f"{failures} polls did not answer 200")
     return latencies
 
 
