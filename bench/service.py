@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import statistics
@@ -69,8 +70,8 @@ def in_process_wall(pdf: Path, out: Path, workers: int) -> float:
     return time.perf_counter() - started
 
 
-def service_wall(stack: Stack, reader: Reader, pdf: Path) -> tuple[float, int]:
-    """Seconds from the start of the upload to the ``completed`` event; and the 202's status."""
+def service_wall(stack: Stack, reader: Reader, pdf: Path) -> tuple[float, str]:
+    """Seconds from the start of the upload to the ``completed`` event, and the job's id."""
     started = time.perf_counter()
     answer = stack.submit(reader, pdf)
     job_id = answer.json()["job_id"]
@@ -79,7 +80,7 @@ def service_wall(stack: Stack, reader: Reader, pdf: Path) -> tuple[float, int]:
     wall = time.perf_counter() - started
     if received[-1][0] != "completed":
         raise SystemExit(f"the service job ended {received[-1][0]}: {received[-1][1]}")
-    return wall, answer.status_code
+    return wall, job_id
 
 
 def accepted_latency(stack: Stack, reader: Reader, pdf: Path, runs: int) -> list[float]:
@@ -197,9 +198,11 @@ def main() -> None:
         clear_broker(redis_url)
         stack.start_worker()
         print("the novel through the service (API + 2 worker processes) …", flush=True)
-        service, _ = service_wall(stack, reader, novel)
+        service, job_id = service_wall(stack, reader, novel)
+        same = stack.sentences(reader, job_id)
         print("the novel in-process (frenchnovel process --workers 2) …", flush=True)
         in_process = in_process_wall(novel, work / "cli.json", workers=2)
+        same = same == json.loads((work / "cli.json").read_text(encoding="utf-8"))["sentences"]
         print(f"polling GET /api/v1/jobs/{{id}} at {args.rate:.0f}/s …", flush=True)
         jobs = httpx.get(f"{stack.api_url}/api/v1/jobs", headers=reader.headers).json()["jobs"]
         url = f"{stack.api_url}/api/v1/jobs/{jobs[0]['job_id']}"
@@ -217,6 +220,7 @@ def main() -> None:
         ("service wall, API + 2 worker processes", f"{service:.1f} s", "", ""),
         ("in-process `frenchnovel process --workers 2`", f"{in_process:.1f} s", "", ""),
         ("ratio service / in-process", f"{ratio:.2f}", "≤ 1.15", _ok(ratio <= 1.15)),
+        ("same sentences from both", "yes" if same else "no", "yes", _ok(same)),
         (
             f"202 of a {big.stat().st_size / MB:.1f} MB upload, median / max of {len(accepted)}",
             f"{statistics.median(accepted):.2f} / {max(accepted):.2f} s",
