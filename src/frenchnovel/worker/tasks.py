@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from celery import shared_task
+from sqlalchemy.exc import DBAPIError
 
 from frenchnovel.config import get_settings
 from frenchnovel.jobs import events, maintenance
@@ -16,12 +17,21 @@ from frenchnovel.worker import chunk_flow
 
 log = logging.getLogger(__name__)
 
+DATABASE_RETRIES = 5
+
 
 @shared_task(bind=True, name="frenchnovel.process_chunk", max_retries=None)  # type: ignore[untyped-decorator]
 def process_chunk(self: Any, job_id: str, index: int) -> None:
     """Process one chunk of an async job; the last one to finish merges the job."""
     settings = get_settings()
-    outcome = chunk_flow.run_chunk(job_id, index, task_id=self.request.id, settings=settings)
+    try:
+        outcome = chunk_flow.run_chunk(job_id, index, task_id=self.request.id, settings=settings)
+    except DBAPIError as exc:
+        # The database went away between two statements (restart, failover, a killed
+        # connection): every step is a conditional UPDATE, so running the task again is safe.
+        if self.request.retries >= DATABASE_RETRIES:
+            raise
+        raise self.retry(exc=exc, countdown=chunk_flow.backoff(self.request.retries + 1)) from exc
     if outcome is not None:
         # The attempt limit is counted in the database (chunk_flow), not by Celery, so that
         # deliveries lost with a killed worker count too.
