@@ -129,3 +129,22 @@ def test_a_place_held_longer_than_its_lease_stays_held_while_its_worker_lives(
                 pass
     with waiting.permit(lambda: False):
         pass
+
+
+def test_a_limiter_whose_redis_is_down_fails_the_work_as_transient_before_sending() -> None:
+    from google import genai
+    from google.genai import types
+
+    from frenchnovel.errors import TransientEngineError
+
+    with FakeLLMServer() as fake:
+        client = genai.Client(
+            api_key="test-key", http_options=types.HttpOptions(base_url=fake.gemini_url)
+        )
+        nowhere = RedisLimiter.from_url("redis://127.0.0.1:1/0", "test:llm:down", LIMITS)
+        rewriter = GeminiRewriter(
+            GeminiProvider(client, "gemini-2.5-flash"), nowhere, batch_size=1, concurrency=2
+        )
+        with pytest.raises(TransientEngineError):
+            rewriter.rewrite([LONG] * 3, JobOptions(engine="gemini"))
+        assert fake.requests == []

@@ -21,6 +21,7 @@ from typing import Any
 
 import redis
 
+from frenchnovel.errors import TransientEngineError
 from frenchnovel.pipeline.rewrite.ratelimit import Limits, Reservation
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ class RedisLimiter:
     def permit(self, stop: Callable[[], bool]) -> Iterator[None]:
         holder = uuid.uuid4().hex
         keys, args = [self._places], [self.limits.concurrency, self._lease, holder]
-        while not self._acquire(keys=keys, args=args):
+        while not _run(self._acquire, keys, args):
             if stop():
                 raise InterruptedError("stopped while waiting for a place")
             time.sleep(0.01)  # places free up when a response arrives: a short poll is enough
@@ -143,11 +144,14 @@ class RedisLimiter:
         finally:
             with self._lock:
                 self._held.discard(holder)
-            self._redis.zrem(self._places, holder)
+            try:
+                self._redis.zrem(self._places, holder)
+            except redis.RedisError:  # the lease runs out by itself
+                log.warning("could not give back an LLM place")
 
     def hold(self, seconds: float) -> None:
         """No request of any worker leaves before ``seconds`` from now (the provider said so)."""
-        self._hold(keys=[self._state], args=[seconds, self.limits.window])
+        _run(self._hold, [self._state], [seconds, self.limits.window])
 
     def _keep_alive(self, holder: str) -> None:
         # Places are leased briefly and renewed while held, so a worker that dies mid-request
@@ -174,7 +178,7 @@ class RedisLimiter:
         limits = self.limits
         args = [limits.requests_per_minute, limits.tokens_per_minute, limits.window, tokens, key]
         args.append(-1 if horizon is None else horizon)
-        delay, cost, booked = self._reserve(keys=[self._log, self._state], args=args)
+        delay, cost, booked = _run(self._reserve, [self._log, self._state], args)
         return Reservation(key, max(0.0, float(delay)), int(cost), booked=bool(booked))
 
     def settle(self, reservation: Reservation, tokens: int) -> None:
@@ -186,4 +190,12 @@ class RedisLimiter:
             limits.tokens_per_minute,
             limits.window,
         ]
-        self._settle(keys=[self._log, self._state], args=args)
+        _run(self._settle, [self._log, self._state], args)
+
+
+def _run(script: Any, keys: list[str], args: list[Any]) -> Any:
+    """Run a Lua script; Redis trouble is transient for the job (its chunk is retried later)."""
+    try:
+        return script(keys=keys, args=args)
+    except redis.RedisError as exc:
+        raise TransientEngineError(f"the LLM rate limiter's Redis failed: {exc}") from None
