@@ -69,11 +69,11 @@ class BatchCall:
                 break
         return accepted, batch
 
-    def send(self, keyed: list[tuple[str, str]]) -> Reply:
-        """One request through the limiter, retried on transient failures."""
+    def send(self, pairs: list[tuple[str, str]]) -> Reply:
+        """One request for the ``(id, text)`` pairs through the limiter, retried when transient."""
         policy = self.policy
-        message = user_message(keyed, self.options)
-        expected = estimate_request_tokens(keyed, self.options)
+        message = user_message(pairs, self.options)
+        expected = estimate_request_tokens(pairs, self.options)
         last: RetryableError | None = None
         for attempt in range(policy.attempts):
             if attempt:
