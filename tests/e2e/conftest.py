@@ -24,7 +24,7 @@ from tests.support.render import render_novel
 # Several test sessions may share the Redis on 127.0.0.1: each claims a database of its own.
 FIRST_REDIS_DB = int(os.environ.get("FRENCHNOVEL_E2E_REDIS_DB", "8"))
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-# Small chunks keep the tests quick while a 60-page novel still makes six of them.
+# Small chunks keep the tests quick while a 40-page novel still makes four of them.
 SMALL_CHUNKS = {"CHUNKING_THRESHOLD_PAGES": "20", "CHUNK_SIZE_PAGES": "10"}
 
 
@@ -48,10 +48,10 @@ def broker() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def novels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Rendered novels, made once per session: a 60-page one and the 300-page one."""
+    """Rendered novels, made once per session: a 40-page one and the 300-page one."""
     folder = tmp_path_factory.mktemp("novels")
     return {
-        "short": render_novel("maupassant", pages=60, out=folder / "bel-ami-60.pdf").path,
+        "short": render_novel("maupassant", pages=40, out=folder / "bel-ami-40.pdf").path,
         "long": render_novel("flaubert", pages=300, out=folder / "bovary-300.pdf").path,
     }
 
