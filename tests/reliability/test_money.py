@@ -4,18 +4,28 @@ ledger invariant (checked after every test of this suite) must hold through all 
 
 from __future__ import annotations
 
+import secrets
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.billing import credits
-from frenchnovel.storage.models import User
+from frenchnovel.config import Settings
+from frenchnovel.jobs import service
+from frenchnovel.jobs.submission import Submission
+from frenchnovel.pipeline.options import JobOptions
+from frenchnovel.pipeline.result import Result, Stats
+from frenchnovel.storage.db import session_factory
+from frenchnovel.storage.models import User, new_job_id
 from tests.e2e.stack import Reader, wait_for
-from tests.reliability.conftest import Losses, ServiceStack
+from tests.reliability.conftest import Losses, Person, ServiceStack
 
 pytestmark = pytest.mark.slow
 FINAL = {"completed", "failed", "cancelled"}
@@ -135,3 +145,67 @@ def test_cancels_racing_completions_never_complete_a_cancelled_job_nor_pay_twice
             assert kinds in (["reservation"], ["reservation", "adjustment"])
     assert outcomes[0] == (200, "cancelled")
     assert outcomes[-1] == (409, "completed")
+
+
+def _running_job(sessions: sessionmaker[Session], settings: Settings, user_id: int) -> str:
+    """A job submitted and started through the service, reserving ``RESERVED`` credits."""
+    job_id = new_job_id()
+    prepared = Submission(
+        job_id=job_id,
+        path=settings.storage_dir / job_id / "source.pdf",
+        filename="running.pdf",
+        file_size=1000,
+        file_sha256=secrets.token_hex(32),
+        options=JobOptions(),
+        page_count=3,
+        engine="local",
+        model="local",
+        estimated_tokens=RESERVED * 1000,
+        estimated_credits=RESERVED,
+        chunks=[(1, 3)],
+        is_async=False,
+    )
+    with sessions() as session, session.begin():
+        service.submit(session, user_id=user_id, submission=prepared, settings=settings)
+        service.start(session, job_id=job_id)
+    return job_id
+
+
+RESERVED = 100
+
+
+def test_completions_that_cost_more_than_reserved_never_take_a_balance_below_the_floor(
+    engine: Engine, make_person: Callable[..., Person], make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings()
+    sessions = session_factory(engine)
+    spender = make_person("spender")
+    jobs = [_running_job(sessions, settings, spender.id) for _ in range(8)]
+    with sessions() as session, session.begin():
+        credits.grant(session, spender.id, 50 - credits.balance(session, spender.id))
+    # Each job used three times what it reserved: 200 credits more, where 150 are left.
+    used = Result([], 3, Stats(tokens=3 * RESERVED * 1000))
+    start = threading.Barrier(len(jobs) + 4)
+
+    def complete(job_id: str) -> None:
+        start.wait()
+        with sessions() as session, session.begin():
+            service.complete(
+                session, job_id=job_id, result=used, result_path="none", settings=settings
+            )
+
+    def submit_another(_: int) -> None:
+        start.wait()
+        try:
+            _running_job(sessions, settings, spender.id)
+        except credits.InsufficientCredits:
+            pass
+
+    with ThreadPoolExecutor(max_workers=len(jobs) + 4) as pool:
+        done = [pool.submit(complete, job_id) for job_id in jobs]
+        done += [pool.submit(submit_another, i) for i in range(4)]
+        for future in done:
+            future.result()
+
+    with sessions() as session:
+        assert credits.balance(session, spender.id) >= settings.credit_overdraft_floor

@@ -165,6 +165,9 @@ def complete(
     job = session.get(Job, job_id)
     assert job is not None
     session.refresh(job)
+    # The excess is charged down to the floor: the balance it reads must not move meanwhile
+    # (concurrent completions and submissions of the same user would each see the same room).
+    lock_user(session, job.user_id)
     charged = credits.adjust(
         session,
         user_id=job.user_id,
