@@ -173,6 +173,8 @@ HOSTILE_NAMES = [
     "roman\r\nSet-Cookie: a=b.pdf",
     "....//....//owned.pdf",
     "%2e%2e%2fowned.pdf",
+    "roman\x00.pdf",
+    "",
 ]
 
 
@@ -291,3 +293,67 @@ def test_a_reader_may_run_only_so_many_jobs_at_once(
     assert fourth[0] == 202
     for _, body in (second, fourth):
         capped_client.post(f"/api/v1/jobs/{body['job_id']}/cancel", headers=owner.headers)
+
+
+@pytest.mark.parametrize(
+    "job_id",
+    ["..", "../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%00", "x" * 5000, "é" * 40, "1 OR 1=1"],
+)
+def test_a_job_id_that_is_not_one_gets_404_and_touches_no_file(
+    client: TestClient, owner: Person, job_id: str
+) -> None:
+    for suffix in ("", "/result", "/events", "/cancel"):
+        method = "POST" if suffix == "/cancel" else "GET"
+        answer = client.request(method, f"/api/v1/jobs/{job_id}{suffix}", headers=owner.headers)
+        assert answer.status_code in (404, 405), (suffix, answer.status_code, answer.text[:200])
+
+
+def test_a_stranger_sending_the_same_file_never_gets_my_result_reused(
+    client: TestClient, owner: Person, stranger: Person, small_pdf: Path
+) -> None:
+    mine = upload(client, owner, small_pdf).json()
+    theirs = upload(client, stranger, small_pdf).json()
+
+    assert theirs["job_id"] != mine["job_id"]
+    assert theirs.get("reused_from_job_id") is None
+    again = upload(client, owner, small_pdf).json()
+    assert again["reused_from_job_id"] == mine["job_id"]  # reuse exists, for the owner only
+
+
+def test_polling_a_job_every_moment_is_never_rate_limited(
+    make_client: Callable[..., TestClient], owner: Person, small_pdf: Path
+) -> None:
+    client = make_client(rate_limit_submissions=1)
+    job_id = upload(client, owner, small_pdf).json()["job_id"]
+
+    codes = {client.get(f"/api/v1/jobs/{job_id}", headers=owner.headers).status_code}
+    codes |= {client.get("/api/v1/jobs", headers=owner.headers).status_code for _ in range(50)}
+    for _ in range(150):
+        codes.add(client.get(f"/api/v1/jobs/{job_id}", headers=owner.headers).status_code)
+
+    assert codes == {200}
+    limited = upload(client, owner, small_pdf, sentence_length_limit=20)
+    assert limited.status_code == 429 and "retry-after" in limited.headers
+
+
+@pytest.mark.parametrize("raw_name", [b"roman\x00.pdf", b"\xff\xfe.pdf", b"a" * 1000 + b".pdf"])
+def test_a_raw_file_name_of_any_bytes_is_stored_as_harmless_text(
+    client: TestClient, owner: Person, small_pdf: Path, raw_name: bytes
+) -> None:
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="pdf_file"; filename="'
+        + raw_name
+        + b'"\r\nContent-Type: application/pdf\r\n\r\n'
+        + small_pdf.read_bytes()
+        + b"\r\n--b--\r\n"
+    )
+
+    answer = client.post(
+        "/api/v1/process-pdf",
+        content=body,
+        headers={**owner.headers, "Content-Type": "multipart/form-data; boundary=b"},
+    )
+
+    assert answer.status_code == 200, answer.text[:300]
+    shown = client.get(f"/api/v1/jobs/{answer.json()['job_id']}", headers=owner.headers)
+    assert "\x00" not in shown.json()["filename"] and len(shown.json()["filename"]) <= 255

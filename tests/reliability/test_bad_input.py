@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from frenchnovel.api.errors import STATUS_BY_CODE
 from frenchnovel.errors import ErrorCode
@@ -226,3 +228,35 @@ def test_a_body_that_claims_three_gigabytes_is_refused_before_it_is_read(
 
     assert status_line.split()[1] == b"413"
     assert files_in(api_storage) == []
+
+
+MULTIPART = "multipart/form-data; boundary=b"
+PART = b'--b\r\nContent-Disposition: form-data; name="pdf_file"; filename="x.pdf"\r\n\r\n'
+
+
+@settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+@given(
+    st.one_of(
+        st.binary(max_size=3000),
+        st.binary(max_size=3000).map(lambda data: PART + data),
+        st.binary(max_size=3000).map(lambda data: PART + b"%PDF-1.7\n" + data + b"\r\n--b--\r\n"),
+        st.lists(st.sampled_from([PART, b"--b--\r\n", b"\r\n", b"%PDF-", b"--b\r\n"])).map(
+            b"".join
+        ),
+    ),
+    st.sampled_from([MULTIPART, "multipart/form-data", "application/pdf", "text/plain"]),
+)
+def test_any_body_is_refused_cleanly_and_leaves_no_file(
+    client: TestClient, owner: Person, storage_dir: Path, body: bytes, content_type: str
+) -> None:
+    answer = client.post(
+        "/api/v1/process-pdf",
+        content=body,
+        headers={**owner.headers, "Content-Type": content_type},
+    )
+
+    assert 400 <= answer.status_code < 500, answer.text[:300]
+    assert set(answer.json()) == {"error"}
+    assert files_in(storage_dir) == []

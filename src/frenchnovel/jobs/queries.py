@@ -13,8 +13,13 @@ class JobNotFound(FrenchNovelError):
     code = ErrorCode.JOB_NOT_FOUND
 
 
+MAX_JOB_ID = 36  # the length of the column (uuid4 text)
+
+
 def find_job(session: Session, *, user_id: int, job_id: str) -> Job:
     """The user's job; another user's job is as missing as a job that does not exist."""
+    if len(job_id) > MAX_JOB_ID or "\x00" in job_id:  # PostgreSQL refuses a NUL in text
+        raise JobNotFound(f"no job {job_id[:MAX_JOB_ID]}")
     job = session.get(Job, job_id)
     if job is None or job.user_id != user_id:
         raise JobNotFound(f"no job {job_id}")

@@ -132,9 +132,11 @@ class _UploadWriter:
         filename = params.get(b"filename")
         if self._name == self.file_field and filename is not None and not self.found_file:
             self.found_file = self._is_file = True
-            # Only the last component, whatever the sender's separator ("/" or "\\").
+            # Only the last component, whatever the sender's separator ("/" or "\\"), and no
+            # control character (PostgreSQL refuses a NUL; a line break would split a header).
             sent = filename.decode("utf-8", "replace")
-            self.upload.filename = PureWindowsPath(sent).name[:255]
+            name = PureWindowsPath(sent).name
+            self.upload.filename = "".join(c for c in name if c.isprintable())[:255]
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("wb")
 
