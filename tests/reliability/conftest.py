@@ -290,6 +290,7 @@ class ServiceStack(Stack):
     worker_overrides: dict[int, dict[str, str]] = field(default_factory=dict)
     restarts: int = 0
     supervising: bool = False
+    supervisor_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start_worker(self, **overrides: str) -> Process:
         process = self._spawn(["worker"], self.env(**overrides), "worker")
@@ -313,22 +314,29 @@ class ServiceStack(Stack):
         self.supervising = True
 
         def watch() -> None:
-            while self.supervising:
-                for process in list(self.processes):
-                    overrides = self.worker_overrides.get(process.pid)
-                    if overrides is None or process.popen.poll() is None:
-                        continue
-                    self.processes.remove(process)
-                    del self.worker_overrides[process.pid]
-                    again = self._spawn(["worker"], self.env(**overrides), "worker")
-                    self.worker_overrides[again.pid] = overrides
-                    self.restarts += 1
+            while True:
+                with self.supervisor_lock:
+                    if not self.supervising:
+                        return
+                    self._restart_exited_workers()
                 time.sleep(0.5)
 
         threading.Thread(target=watch, daemon=True).start()
 
+    def _restart_exited_workers(self) -> None:
+        for process in list(self.processes):
+            overrides = self.worker_overrides.get(process.pid)
+            if overrides is None or process.popen.poll() is None:
+                continue
+            self.processes.remove(process)
+            del self.worker_overrides[process.pid]
+            again = self._spawn(["worker"], self.env(**overrides), "worker")
+            self.worker_overrides[again.pid] = overrides
+            self.restarts += 1
+
     def stop(self) -> None:
-        self.supervising = False
+        with self.supervisor_lock:
+            self.supervising = False
         super().stop()
 
 
