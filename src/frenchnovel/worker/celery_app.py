@@ -121,10 +121,12 @@ def _preload_models(**_: Any) -> None:
 
 
 def _fresh_connections(**_: Any) -> None:
-    # Database connections must never cross a fork.
+    # Database and Redis connections must never cross a fork.
+    from frenchnovel.jobs.events import forget_clients
     from frenchnovel.storage.db import dispose_engines
 
     dispose_engines()
+    forget_clients()
 
 
 worker_init.connect(_preload_models)
