@@ -113,3 +113,17 @@ def test_the_reaper_fails_and_refunds_a_job_whose_worker_vanished(
     assert job["status"] == "failed"
     assert job["error"]["code"] == "TASK_TIMEOUT"
     assert _one_refund(sqlite_stack.ledger(job_id))
+
+
+def test_a_chunk_past_the_time_limit_fails_the_job_with_task_timeout_and_refunds_it_once(
+    sqlite_stack: Stack, novels: dict[str, Path]
+) -> None:
+    owner = sqlite_stack.reader()
+    sqlite_stack.start_worker(FRENCHNOVEL_FAULTS="slow:60", TASK_TIMEOUT_SECONDS="5")
+
+    job_id = sqlite_stack.submit(owner, novels["short"]).json()["job_id"]
+
+    job = sqlite_stack.wait_status(owner, job_id, {"completed", "failed"}, timeout=60)
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == "TASK_TIMEOUT"
+    assert _one_refund(sqlite_stack.ledger(job_id))
