@@ -125,11 +125,34 @@ def _norm(word: str) -> str:
     return _EDGE_PUNCT.sub("", word.lower().replace("’", "'"))
 
 
+def as_in_source(piece: str, source: str) -> str:
+    """``piece`` with its first letter as the source writes it, for parsing only.
+
+    The capital that opens every output sentence is the rewriter's, and the small French model
+    reads a capitalised verb as a name (« Demanda », « Parurent »): undo it where the source has
+    the word in lower case and not capitalised.
+    """
+    match = re.search(r"\w+", piece)
+    if match is None or not match.group().istitle():
+        return piece
+    word = match.group()
+    lower = word[0].lower() + word[1:]
+    if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", source) or not re.search(
+        rf"(?<!\w){re.escape(lower)}(?!\w)", source
+    ):
+        return piece
+    return piece[: match.start()] + lower + piece[match.end() :]
+
+
 def measure(sentences: list[str], outputs: list[list[str]], limit: int) -> Quality:
     """The quality figures of ``outputs`` (one list of pieces per source sentence)."""
     nlp = _full_nlp()
     q = Quality(sentences=len(sentences))
-    flat = [piece for pieces in outputs for piece in pieces]
+    flat = [
+        as_in_source(piece, source)
+        for source, pieces in zip(sentences, outputs, strict=True)
+        for piece in pieces
+    ]
     piece_docs = iter(list(nlp.pipe(flat, batch_size=128)))
     for source_doc, source, pieces in zip(
         nlp.pipe(sentences, batch_size=128), sentences, outputs, strict=True

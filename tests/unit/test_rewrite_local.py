@@ -107,6 +107,37 @@ def test_a_complement_set_off_by_commas_repeats_the_subject_and_verb_it_hangs_on
     assert_well_formed(source, pieces)
 
 
+def test_a_second_object_after_il_y_avait_takes_il_y_avait_again() -> None:
+    source = (
+        "Il y avait là une vieille tour et un vieux château "
+        "où l'on montrait d'admirables tapisseries."
+    )
+    pieces = rewrite(source)
+    assert pieces[:2] == ["Il y avait là une vieille tour.", "Il y avait un vieux château."]
+    assert invented(source, pieces) == set()
+    assert_well_formed(source, pieces)
+
+
+def test_a_second_attribute_takes_its_subject_and_copula_again() -> None:
+    source = "Sa mère était une femme douce et pieuse, une chrétienne sévère pour elle-même."
+    pieces = rewrite(source)
+    assert pieces == [
+        "Sa mère était une femme douce et pieuse.",
+        "Elle était une chrétienne sévère pour elle-même.",
+    ]
+    assert_well_formed(source, pieces)
+
+
+def test_a_subjunctive_clause_lends_its_verb_to_no_other_piece() -> None:
+    source = (
+        "Bien qu'ils soient souvent de haute taille, que leurs feuilles soient grandes, "
+        "leurs fleurs roses et odorantes, on ne les découvre pas aisément."
+    )
+    pieces = rewrite(source)
+    assert sum(piece.count("soient") for piece in pieces) == 2
+    assert_well_formed(source, pieces)
+
+
 def test_a_piece_never_ends_on_an_article_or_a_preposition() -> None:
     source = "Puis elle tendit ses deux mains vers le ciel et tout son visage devint ineffable."
     pieces = rewrite(source)

@@ -52,6 +52,7 @@ class Analysis:
     heads: list[int] = field(default_factory=list)  # per token: its head's index
     attach: list[str] = field(default_factory=list)  # per token: its dependency (or "punct")
     clausal: list[bool] = field(default_factory=list)  # per unit: a conjunction joining clauses
+    pos: list[str] = field(default_factory=list)  # per token: its part of speech
 
     def unit_text(self, u: int) -> str:
         start, end = self.spans[u]
@@ -109,6 +110,7 @@ def analyse(text: str, doc: Any) -> Analysis:
             k < len(toks) and t.pos[k] == "CCONJ" and t.pos[t.head[k]] in _VERBAL
             for k in first[:-1]
         ],
+        pos=t.pos,
     )
 
 

@@ -8,8 +8,10 @@ Cutting before every word is always possible, so a plan always exists.
 
 A verbless complement set off by commas may repeat the subject and verb it hangs on (« Ils
 restèrent le soir, malgré leur fatigue » → « … Ils restèrent malgré leur fatigue. »): every word
-still comes from the source sentence, and the piece stands as a sentence. ``REUSE_VERBS`` turns
-this off; ``make bench-quality`` measures both.
+still comes from the source sentence, and the piece stands as a sentence. A second object or
+attribute coordinated with the verb's first one takes the subject and verb again, even a bare
+avoir or être (« Il y avait là une tour et un château » → « … Il y avait un château. »).
+``REUSE_VERBS`` turns this off; ``make bench-quality`` measures both.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ BORROW_COST = 3.0  # an inserted subject is a word the source does not have ther
 RELATIVE_COST = 1.0  # « qui » → « elle »: no word added, but one replaced
 PIECE_COST = 6.0  # fewer, longer pieces read better than many scraps
 SHORT_COST = 12.0  # a piece under min_sentence_length words
-REUSE_COST = 3.0  # a verbless complement that repeats its clause's subject and verb
+REUSE_COST = 2.0  # a verbless complement that repeats its clause's subject and verb
 REUSE_VERBS = True  # « Il attendait la mort. Il attendait en homme qui… »
 GAP_WEIGHT = 0.5  # how much the quality of a cut counts against the pieces' own scores
 
@@ -33,6 +35,9 @@ GAP_WEIGHT = 0.5  # how much the quality of a cut counts against the pieces' own
 _DROPPED = {"et"}
 # Dependencies of a complement that can follow a repeated subject and verb.
 _COMPLEMENTS = {"obl", "obl:mod", "obl:arg", "obl:agent", "advmod", "xcomp"}
+# What a coordinated piece may share with its verb's first complement: « il y avait X, Y ».
+_OBJECTS = {"obj", "obl", "obl:mod", "obl:arg", "xcomp"}
+_CLAUSAL = {"VERB", "AUX", "SCONJ"}
 
 
 def _words(text: str) -> int:
@@ -47,7 +52,7 @@ class Piece:
     end: int
     drop_first: bool = False  # drop an opening « et »
     subject: Clause | None = None  # a clause whose subject is written in (or replaces « qui »)
-    reuse: Clause | None = None  # a clause whose subject and verb open this verbless piece
+    reuse: str = ""  # the subject and verb that open this verbless piece (« Il attendait »)
 
 
 def plan(analysis: Analysis, limit: int, min_words: int) -> list[Piece]:
@@ -100,7 +105,8 @@ class _Scorer:
             while current is not None and current.verb_unit >= u:
                 following, current = current, next(clauses, None)
             self.first_clause[u] = following
-        self.by_head = {c.head_token: c for c in analysis.clauses if c.core}
+        self.by_head = {c.head_token: c for c in analysis.clauses if c.head_token >= 0}
+        self.lead_et = [analysis.unit_text(u).lower() == "et" for u in range(n)]
         self.set_off = [False] + [
             analysis.unit_text(u - 1).rstrip("»”\"')").endswith((",", ";", ":", "—", "–", "--"))
             for u in range(1, n + 1)
@@ -116,14 +122,16 @@ class _Scorer:
         if clause is not None and clause.verb_unit >= end:
             clause = None
         value = -PIECE_COST
-        subject = reuse = None
+        subject, reuse = None, ""
         if clause is None:
-            reuse = self.reusable(start, end) if REUSE_VERBS else None
-            if reuse is not None and words + _words(reuse.pronoun + " " + reuse.core) <= self.limit:
-                words += _words(reuse.pronoun + " " + reuse.core)
+            reuse = self.reusable(start, end) if REUSE_VERBS and start > 0 else ""
+            if reuse and not drop and self.lead_et[start]:
+                drop, words = True, words - 1  # « des chaises et des tables »: « et » goes
+            if reuse and words + _words(reuse) <= self.limit:
+                words += _words(reuse)
                 value += VERB_BONUS - REUSE_COST
             else:
-                reuse = None
+                reuse = ""
                 value -= VERBLESS_COST
         else:
             value += VERB_BONUS
@@ -138,25 +146,57 @@ class _Scorer:
             value -= SHORT_COST
         return Piece(start, end, drop, subject, reuse), value
 
-    def reusable(self, start: int, end: int) -> Clause | None:
-        """The clause before this verbless piece whose verb governs it, if it can be repeated.
+    def reusable(self, start: int, end: int) -> str:
+        """The subject and verb before this verbless piece that can open it, or "".
 
-        « Il attendait la mort, en homme qui… »: « en homme » hangs on « attendait » alone,
-        as a complement (not the subject), so « Il attendait en homme qui… » says the same.
+        « Il attendait la mort, en homme qui… »: « en homme » hangs on « attendait » alone, as a
+        complement set off by a comma, so « Il attendait en homme qui… » says the same. A second
+        object or attribute coordinated with the verb's own (« il y avait des chaises, des
+        tables », « elle était pâle et tremblante ») takes the verb again, even a bare « avait ».
         """
         a = self.analysis
         low, high = a.first_token[start], a.first_token[end]
-        governor = -1
+        governor, attach = -1, ""
         for i in range(low, high):
             head = a.heads[i]
             if low <= head < high or a.attach[i] in ("punct", "cc"):
                 continue
-            if a.attach[i] not in _COMPLEMENTS or (governor >= 0 and head != governor):
-                return None
-            governor = head
+            if governor >= 0 and head != governor:
+                return ""
+            governor, attach = head, a.attach[i]
+        if attach == "conj":
+            opener = a.unit_text(start).lower()
+            if a.attach[low] == "cc" and opener != "et":
+                return ""  # « mais pâle », « ni sœur »: the lead cannot go before them
+            return self._coordinated(governor, low, high)
         clause = self.by_head.get(governor)
-        if clause is None or not clause.core or clause.verb_unit >= start:
-            return None
+        if attach not in _COMPLEMENTS or clause is None or clause.verb_unit >= start:
+            return ""
         # Only a complement the author set off (« la mort, en homme… »): the parse of a bare
         # « au coin de la rue » is too often wrong about which word « de la rue » hangs on.
-        return clause if self.set_off[start] else None
+        if not clause.core or not self.set_off[start]:
+            return ""
+        return f"{clause.pronoun} {clause.core}"
+
+    def _coordinated(self, first: int, low: int, high: int) -> str:
+        """The lead for tokens ``low``..``high`` coordinated with token ``first``: the clause's
+        attribute (its head when it is no verb), or an object or complement of its verb."""
+        a = self.analysis
+        if any(a.pos[i] in _CLAUSAL or a.attach[i].startswith("nsubj") for i in range(low, high)):
+            return ""  # a clause whose verb the parse missed, or a comparison (« qu'une onde »)
+        clause = self.by_head.get(first)
+        if clause is None and a.attach[first] in _OBJECTS:
+            clause = self.by_head.get(a.heads[first])
+            # « dans sa vanité, cet orgueil » is no second « dans … »: same kind, or nothing
+            if self._has_case(first) != any(a.attach[i] == "case" for i in range(low, high)):
+                return ""
+        elif clause is not None and a.pos[first] in ("VERB", "AUX"):
+            return ""  # two verbs coordinated: the piece has a verb the parse did not see
+        if clause is None or a.first_token[clause.verb_unit] >= low:
+            return ""
+        return clause.lead
+
+    def _has_case(self, token: int) -> bool:
+        a = self.analysis
+        before = range(max(0, token - 3), token)
+        return any(a.attach[i] == "case" and a.heads[i] == token for i in before)

@@ -48,6 +48,7 @@ class Clause:
     relative: bool  # the subject is a relative « qui » (replaced, not inserted, at a piece start)
     head_token: int = -1  # the clause's content word (the verb, or the participle after « a »)
     core: str = ""  # « s'enfonçaient », « avait perdu »: the verb to repeat after a subject
+    lead: str = ""  # « il y avait », « c'était », « elle était »: opens a coordinated complement
 
 
 def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
@@ -79,19 +80,49 @@ def clause_of(verb: Any, unit_of: list[int], text: str) -> Clause:
         # « de ces natures qui… » is kept as it is when the antecedent is a bare « ce »
         relative = referent.lower_ not in _GLUED and referent.lower_ not in _REUSED
     if referent.lower_ in _DEMONSTRATIVE:
-        # « c'est … » cut from its « c' » has no pronoun among il, elle, on… to stand for it
-        return Clause(unit_of[verb.i], -1, unit_of[insert], "", False)
+        # « c'est … » cut from its « c' » has no pronoun among il, elle, on… to stand for it;
+        # it can still open a coordinated attribute: « C'était … C'était une autre chose. »
+        lead = _lead(before.text, verb, head, insert, text) if referent is before else ""
+        return Clause(unit_of[verb.i], -1, unit_of[insert], "", False, head.i, "", lead)
     pronoun = _pronoun(referent, verb)
     if pronoun in _GLUED and verb.doc[insert].lower_[:1] not in _VOWELS:
         pronoun = "je"  # « j' » before « me suis » becomes « je »
     core = "" if pronoun in _GLUED else _core(verb, head, insert, text)
     return Clause(
-        unit_of[verb.i], unit_of[subject.i], unit_of[insert], pronoun, relative, head.i, core
+        unit_of[verb.i],
+        unit_of[subject.i],
+        unit_of[insert],
+        pronoun,
+        relative,
+        head.i,
+        core,
+        _lead(pronoun, verb, head, insert, text),
     )
 
 
-def _core(verb: Any, head: Any, first: int, text: str) -> str:
-    """The verb with its clitics (« s'y rendait », « avait perdu »), or "" if it cannot travel."""
+def _lead(pronoun: str, verb: Any, head: Any, first: int, text: str) -> str:
+    """Subject and verb that can open a complement coordinated with the verb's own one.
+
+    Unlike ``core``, a light verb is fine here: the piece brings the object or attribute that
+    « avait », « était » need (« Il y avait des chaises, des tables » → « Il y avait des tables »).
+    """
+    if "Sub" in verb.morph.get("Mood"):
+        return ""  # « qu'ils soient grandes » does not stand alone
+    core = _core(verb, head, first, text, light=True)
+    start = verb.doc[first].idx
+    glued = pronoun.endswith(("'", "’"))
+    if not core or (start and not text[start - 1].isspace() and not glued):
+        return ""
+    if core.lower().startswith(pronoun.lower() + " "):
+        return core  # « nous sommes »: the clitics before the verb began with the subject
+    return pronoun + ("" if glued else " ") + core
+
+
+def _core(verb: Any, head: Any, first: int, text: str, *, light: bool = False) -> str:
+    """The verb with its clitics (« s'y rendait », « avait perdu »), or "" if it cannot travel.
+
+    ``light`` lets a bare avoir, être or faire travel (its complement comes with it).
+    """
     doc = verb.doc
     last = verb.i
     negated = any(doc[i].lower_ in _NEGATION for i in range(first, verb.i))
@@ -99,13 +130,13 @@ def _core(verb: Any, head: Any, first: int, text: str) -> str:
         return ""  # « il n'a plus … qu'en une autre vie »: a negation does not travel well
     if head.i > last and head.i - last <= 2 and head.pos_ == "VERB":
         last = head.i  # the participle after an auxiliary: « avait perdu »
-    if last == verb.i and _LIGHT_VERB.match(verb.lower_):
+    if last == verb.i and _LIGHT_VERB.match(verb.lower_) and not light:
         return ""  # « elle avait l'air… » : « Elle avait aux heures… » would say nothing
     if any(c.dep_ in ("xcomp", "ccomp") and 0 < c.i - head.i <= 3 for c in head.children):
         return ""  # « devaient partir », « semblaient nuancés »: the verb needs what follows it
     if any(doc[i].is_punct for i in range(first, last + 1)):
         return ""
-    if doc[first].idx and not text[doc[first].idx - 1].isspace():
+    if doc[first].idx and not text[doc[first].idx - 1].isspace() and not light:
         return ""  # « t'es couché »: the core would lose the « t' » glued before it
     return text[doc[first].idx : doc[last].idx + len(doc[last])]
 

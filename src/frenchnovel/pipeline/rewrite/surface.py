@@ -42,8 +42,8 @@ def _sentence(analysis: Analysis, piece: Piece, *, first: bool) -> str:
     text = " ".join(units)
     if not first:
         text = _LEADING.sub("", text)
-    if piece.reuse is not None:
-        text = f"{piece.reuse.pronoun} {piece.reuse.core} {text}"
+    if piece.reuse:
+        text = f"{piece.reuse} {text}"
     text = _TRAILING.sub("", text)
     if not text:
         return ""
