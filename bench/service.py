@@ -38,6 +38,7 @@ from tests.e2e.stack import (
     clear_broker,
     read_events,
     release_redis_database,
+    snapshot_sources,
 )
 from tests.support.render import render_novel
 
@@ -56,9 +57,9 @@ def fifty_megabytes(source: Path, out: Path, limit: int = 50 * MB) -> Path:
     return out
 
 
-def in_process_wall(pdf: Path, out: Path, workers: int) -> float:
+def in_process_wall(pdf: Path, out: Path, workers: int, env: dict[str, str]) -> float:
     """Wall time of ``frenchnovel process --workers N`` (a fresh process, as a user runs it)."""
-    env = {**os.environ, **SERVICE_ENV}
+    env = {**os.environ, **env}
     started = time.perf_counter()
     command = ["process", str(pdf), "-o", str(out), "--workers", str(workers), "--no-progress"]
     subprocess.run(
@@ -190,7 +191,8 @@ def main() -> None:
     (work / "storage").mkdir()
     (work / "logs").mkdir()
     upgrade_database(Settings(database_url=database_url, storage_dir=work / "storage"))
-    stack = Stack("bench", database_url, redis_url, work / "storage", work / "logs", SERVICE_ENV)
+    env = {**SERVICE_ENV, "PYTHONPATH": snapshot_sources(work)}
+    stack = Stack("bench", database_url, redis_url, work / "storage", work / "logs", env)
     try:
         stack.start_api()
         reader = stack.reader(credits=1_000_000)
@@ -202,7 +204,7 @@ def main() -> None:
         service, job_id = service_wall(stack, reader, novel)
         same = stack.sentences(reader, job_id)
         print("the novel in-process (frenchnovel process --workers 2) …", flush=True)
-        in_process = in_process_wall(novel, work / "cli.json", workers=2)
+        in_process = in_process_wall(novel, work / "cli.json", workers=2, env=env)
         same = same == json.loads((work / "cli.json").read_text(encoding="utf-8"))["sentences"]
         print(f"polling GET /api/v1/jobs/{{id}} at {args.rate:.0f}/s …", flush=True)
         jobs = httpx.get(f"{stack.api_url}/api/v1/jobs", headers=reader.headers).json()["jobs"]
@@ -220,6 +222,7 @@ def main() -> None:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     ratio = service / in_process
     p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
     rows = [
@@ -244,7 +247,7 @@ def main() -> None:
     print()
     print(
         f"Service benchmark: {args.pages}-page rendered novel ({args.novel}), 127.0.0.1, "
-        f"{os.cpu_count()} CPUs, PostgreSQL + Redis"
+        f"{os.cpu_count()} CPUs (load average {load}), PostgreSQL + Redis"
     )
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     header = ("measure", "value", "target", "ok")

@@ -18,7 +18,13 @@ import pytest
 
 from frenchnovel.config import Settings
 from frenchnovel.storage.db import dispose_engines, upgrade_database
-from tests.e2e.stack import REPO, Stack, claim_redis_database, release_redis_database
+from tests.e2e.stack import (
+    REPO,
+    Stack,
+    claim_redis_database,
+    release_redis_database,
+    snapshot_sources,
+)
 from tests.support.render import render_novel
 
 # Several test sessions may share the Redis on 127.0.0.1: each claims a database of its own.
@@ -57,7 +63,13 @@ def novels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def pythonpath(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The code every process of this session runs: a snapshot of the package taken once."""
+    return snapshot_sources(tmp_path_factory.mktemp("code"))
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory, pythonpath: str) -> Any:
     """``frenchnovel process`` on a file (cached): the sentences the service must give."""
     cache: dict[Path, list[dict[str, Any]]] = {}
     folder = tmp_path_factory.mktemp("reference")
@@ -70,6 +82,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Any:
                 [sys.executable, "-m", "frenchnovel.cli", *command, "--no-progress"],
                 check=True,
                 cwd=REPO,
+                env={**os.environ, "PYTHONPATH": pythonpath},
                 capture_output=True,
             )
             cache[pdf] = json.loads(out.read_text(encoding="utf-8"))["sentences"]
@@ -78,28 +91,35 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return sentences
 
 
-def _stack(name: str, database_url: str, root: Path, broker: str, **api_env: str) -> Stack:
+def _stack(
+    name: str, database_url: str, root: Path, broker: str, pythonpath: str, **api_env: str
+) -> Stack:
     storage = root / "storage"
     logs = root / "logs"
     storage.mkdir(parents=True)
     logs.mkdir()
     upgrade_database(Settings(database_url=database_url, storage_dir=storage))
-    stack = Stack(name, database_url, broker, storage, logs, api_env=dict(api_env))
+    stack = Stack(name, database_url, broker, storage, logs, dict(api_env), pythonpath)
     stack.start_api()
     return stack
 
 
 @pytest.fixture(scope="session")
-def sqlite_service(tmp_path_factory: pytest.TempPathFactory, broker: str) -> Iterator[Stack]:
+def sqlite_service(
+    tmp_path_factory: pytest.TempPathFactory, broker: str, pythonpath: str
+) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("e2e-sqlite")
-    stack = _stack("sqlite", f"sqlite:///{root / 'frenchnovel.db'}", root, broker, **SMALL_CHUNKS)
+    url = f"sqlite:///{root / 'frenchnovel.db'}"
+    stack = _stack("sqlite", url, root, broker, pythonpath, **SMALL_CHUNKS)
     yield stack
     stack.stop()
     dispose_engines()
 
 
 @pytest.fixture(scope="session")
-def postgres_service(tmp_path_factory: pytest.TempPathFactory, broker: str) -> Iterator[Stack]:
+def postgres_service(
+    tmp_path_factory: pytest.TempPathFactory, broker: str, pythonpath: str
+) -> Iterator[Stack]:
     name = f"frenchnovel_e2e_{secrets.token_hex(4)}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -108,7 +128,13 @@ def postgres_service(tmp_path_factory: pytest.TempPathFactory, broker: str) -> I
     try:
         # 300 pages in chunks of 30: ten chunks, so that progress has room to rise.
         stack = _stack(
-            "postgresql", url, root, broker, CHUNKING_THRESHOLD_PAGES="50", CHUNK_SIZE_PAGES="30"
+            "postgresql",
+            url,
+            root,
+            broker,
+            pythonpath,
+            CHUNKING_THRESHOLD_PAGES="50",
+            CHUNK_SIZE_PAGES="30",
         )
         yield stack
         stack.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,6 +35,20 @@ from frenchnovel.worker.celery_app import create_celery_app
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
+
+
+def snapshot_sources(work: Path) -> str:
+    """A frozen copy of the package, for ``PYTHONPATH``: every process of a run (API, workers,
+    the in-process reference) then executes the same code even while the working tree changes.
+    Laid out like the repository, so that the migrations are found beside it."""
+    shutil.copytree(
+        REPO / "src" / "frenchnovel",
+        work / "src" / "frenchnovel",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+    )
+    (work / "migrations").symlink_to(REPO / "migrations")
+    (work / "alembic.ini").symlink_to(REPO / "alembic.ini")
+    return f"{work / 'src'}{os.pathsep}{REPO}"
 
 
 def free_port() -> int:
@@ -98,6 +113,7 @@ class Stack:
     storage_dir: Path
     logs: Path
     api_env: dict[str, str] = field(default_factory=dict)
+    pythonpath: str = str(REPO)
     api_url: str = ""
     processes: list[Process] = field(default_factory=list)
     api: Process | None = None
@@ -116,7 +132,7 @@ class Stack:
             RATE_LIMIT_SUBMISSIONS="10000",
             MAX_CONCURRENT_JOBS_PER_USER="100",
             MAX_WORKERS="2",
-            PYTHONPATH=str(REPO),
+            PYTHONPATH=self.pythonpath,
         )
         env.update(self.api_env)
         env.update(overrides)

@@ -16,11 +16,12 @@ from tests.e2e.stack import Stack
 
 
 @pytest.fixture
-def bare_service(tmp_path: Path) -> Iterator[Stack]:
+def bare_service(tmp_path: Path, pythonpath: str) -> Iterator[Stack]:
     """``frenchnovel serve`` without REDIS_URL or DATABASE_URL: everything of its own."""
     (tmp_path / "storage").mkdir()
     (tmp_path / "logs").mkdir()
-    stack = Stack("embedded", "", "", tmp_path / "storage", tmp_path / "logs", SMALL_CHUNKS)
+    storage, logs = tmp_path / "storage", tmp_path / "logs"
+    stack = Stack("embedded", "", "", storage, logs, SMALL_CHUNKS, pythonpath)
     stack.start_api()
     yield stack
     stack.stop()
