@@ -37,7 +37,6 @@ _DROPPED = {"et"}
 _COMPLEMENTS = {"obl", "obl:mod", "obl:arg", "obl:agent", "advmod", "xcomp"}
 # What a coordinated piece may share with its verb's first complement: « il y avait X, Y ».
 _OBJECTS = {"obj", "obl", "obl:mod", "obl:arg", "xcomp"}
-_CLAUSAL = {"VERB", "AUX", "SCONJ"}
 
 
 def _words(text: str) -> int:
@@ -124,8 +123,8 @@ class _Scorer:
         value = -PIECE_COST
         subject, reuse = None, ""
         if clause is None:
-            reuse = self.reusable(start, end) if REUSE_VERBS and start > 0 else ""
-            if reuse and not drop and self.lead_et[start]:
+            reuse, coordinated = self.reusable(start, end) if REUSE_VERBS and start else ("", False)
+            if reuse and not drop and self.lead_et[start] and coordinated:
                 drop, words = True, words - 1  # « des chaises et des tables »: « et » goes
             if reuse and words + _words(reuse) <= self.limit:
                 words += _words(reuse)
@@ -146,8 +145,9 @@ class _Scorer:
             value -= SHORT_COST
         return Piece(start, end, drop, subject, reuse), value
 
-    def reusable(self, start: int, end: int) -> str:
-        """The subject and verb before this verbless piece that can open it, or "".
+    def reusable(self, start: int, end: int) -> tuple[str, bool]:
+        """The subject and verb before this verbless piece that can open it (or ""), and
+        whether the piece is coordinated with the verb's own complement.
 
         « Il attendait la mort, en homme qui… »: « en homme » hangs on « attendait » alone, as a
         complement set off by a comma, so « Il attendait en homme qui… » says the same. A second
@@ -162,28 +162,27 @@ class _Scorer:
             if low <= head < high or a.attach[i] in ("punct", "cc"):
                 continue
             if governor >= 0 and head != governor:
-                return ""
+                return "", False
             governor, attach = head, a.attach[i]
+        if a.attach[low] == "cc" and a.unit_text(start).lower() != "et":
+            return "", False  # « mais sa nature », « ni sœur »: the lead cannot go before them
+        if any(self._clausal(i, strict=attach == "conj") for i in range(low, high)):
+            return "", False  # a clause whose verb the parse missed, or « qu'une onde »
         if attach == "conj":
-            opener = a.unit_text(start).lower()
-            if a.attach[low] == "cc" and opener != "et":
-                return ""  # « mais pâle », « ni sœur »: the lead cannot go before them
-            return self._coordinated(governor, low, high)
+            return self._coordinated(governor, low, high), True
         clause = self.by_head.get(governor)
         if attach not in _COMPLEMENTS or clause is None or clause.verb_unit >= start:
-            return ""
+            return "", False
         # Only a complement the author set off (« la mort, en homme… »): the parse of a bare
         # « au coin de la rue » is too often wrong about which word « de la rue » hangs on.
         if not clause.core or not self.set_off[start]:
-            return ""
-        return f"{clause.pronoun} {clause.core}"
+            return "", False
+        return f"{clause.pronoun} {clause.core}", False
 
     def _coordinated(self, first: int, low: int, high: int) -> str:
         """The lead for tokens ``low``..``high`` coordinated with token ``first``: the clause's
         attribute (its head when it is no verb), or an object or complement of its verb."""
         a = self.analysis
-        if any(a.pos[i] in _CLAUSAL or a.attach[i].startswith("nsubj") for i in range(low, high)):
-            return ""  # a clause whose verb the parse missed, or a comparison (« qu'une onde »)
         clause = self.by_head.get(first)
         if clause is None and a.attach[first] in _OBJECTS:
             clause = self.by_head.get(a.heads[first])
@@ -195,6 +194,15 @@ class _Scorer:
         if clause is None or a.first_token[clause.verb_unit] >= low:
             return ""
         return clause.lead
+
+    def _clausal(self, token: int, *, strict: bool) -> bool:
+        """A token that makes a piece a clause of its own: a subject, a conjunction, a verb
+        coordinated with another (« et portent »), or with ``strict`` any verb at all."""
+        a = self.analysis
+        if a.pos[token] == "SCONJ" or a.attach[token].startswith("nsubj"):
+            return True
+        verbal = a.pos[token] in ("VERB", "AUX")
+        return verbal and (strict or a.attach[token] == "conj")
 
     def _has_case(self, token: int) -> bool:
         a = self.analysis

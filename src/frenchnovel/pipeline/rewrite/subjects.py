@@ -195,6 +195,8 @@ def _short_name(name: Any) -> str:
         return ""
     text, start = name.doc.text, parts[0].idx
     end = parts[-1].idx + len(parts[-1].text)
+    if not text[start].isupper():
+        return ""  # « la mer » read as a name by the parse is still a common noun
     if (start and not text[start - 1].isspace()) or (end < len(text) and text[end] in _GLUE):
         return ""  # part of a longer word (« queue-d'aronde »): not a name to repeat
     return name.doc[parts[0].i : parts[-1].i + 1].text  # type: ignore[no-any-return]
