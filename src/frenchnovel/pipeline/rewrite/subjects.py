@@ -108,6 +108,8 @@ def _lead(pronoun: str, verb: Any, head: Any, first: int, text: str) -> str:
     """
     if "Sub" in verb.morph.get("Mood"):
         return ""  # « qu'ils soient grandes » does not stand alone
+    if any(c.lower_ in _INVERTING and c.pos_ == "PRON" for c in head.children):
+        return ""  # « ce qu'il a »: the verb's object is the relative, no room for another
     core = _core(verb, head, first, text, light=True)
     start = verb.doc[first].idx
     glued = pronoun.endswith(("'", "’"))
