@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -13,6 +15,13 @@ from frenchnovel.errors import ErrorCode, InputError
 from frenchnovel.storage.files import StoredUpload, receive_upload
 
 BOUNDARY = "xyz"
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[object, object, T]) -> T:
+    """Run on a loop of its own thread: a browser test may hold this thread's loop open."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _form(file_bytes: bytes, *, filename: str = "novel.pdf", **fields: str) -> bytes:
@@ -35,7 +44,7 @@ async def _pieces(body: bytes, size: int = 7) -> AsyncIterator[bytes]:
 
 
 def _receive(body: bytes, path: Path, *, max_bytes: int = 1000) -> StoredUpload:
-    return asyncio.run(
+    return _run(
         receive_upload(
             f"multipart/form-data; boundary={BOUNDARY}",
             None,
@@ -81,7 +90,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading(tmp_path: Pa
         yield b""
 
     with pytest.raises(InputError) as refused:
-        asyncio.run(
+        _run(
             receive_upload(
                 f"multipart/form-data; boundary={BOUNDARY}",
                 str(10**9),
@@ -105,8 +114,6 @@ def test_a_body_without_the_file_part_is_an_invalid_pdf(
     tmp_path: Path, content_type: str, body: bytes
 ) -> None:
     with pytest.raises(InputError) as refused:
-        asyncio.run(
-            receive_upload(content_type, None, _pieces(body), tmp_path / "x.pdf", max_bytes=1000)
-        )
+        _run(receive_upload(content_type, None, _pieces(body), tmp_path / "x.pdf", max_bytes=1000))
 
     assert refused.value.code is ErrorCode.INVALID_PDF
