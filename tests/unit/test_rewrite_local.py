@@ -16,6 +16,8 @@ from frenchnovel.pipeline.rewrite.local import LocalRewriter
 from frenchnovel.pipeline.words import count_words, words
 
 PRONOUNS = {"il", "elle", "ils", "elles", "on", "je"}  # « je » only where the source has « j' »
+# A description cut from its noun stands as « elle était … »: pronoun and être, nothing more.
+ADDED = PRONOUNS | {"est", "sont", "était", "étaient"}
 DEFAULT = JobOptions()
 
 
@@ -46,7 +48,7 @@ def assert_well_formed(source: str, pieces: list[str], limit: int = 8) -> None:
         letter = re.search(r"\w", piece)
         assert letter is not None and not letter.group().islower(), piece
         assert re.search(r"[.!?…][\s»”\"')_]*$", piece), piece
-    assert invented(source, pieces) <= PRONOUNS
+    assert invented(source, pieces) <= ADDED
 
 
 def test_a_sentence_within_the_limit_passes_through_untouched() -> None:
@@ -126,6 +128,43 @@ def test_a_second_attribute_takes_its_subject_and_copula_again() -> None:
         "Elle était une chrétienne sévère pour elle-même.",
     ]
     assert_well_formed(source, pieces)
+
+
+def test_a_verb_read_as_a_noun_after_its_clitic_is_not_a_second_object() -> None:
+    source = (
+        "Et, comme la nuit était venue, elle attira sa tête dans la portière "
+        "et le baisa sur les lèvres."
+    )
+    pieces = rewrite(source)
+    assert not any(piece.startswith("Elle attira le") for piece in pieces)
+    assert_well_formed(source, pieces)
+
+
+def test_a_participle_cut_from_its_noun_becomes_a_clause_with_etre() -> None:
+    source = (
+        "La phrase, chez ces animaux, n'est pas autre chose qu'une sorte de chant ou de cris "
+        "parlés, empruntés à une langue étrangère dont on n'aurait pas le sens."
+    )
+    pieces = rewrite(source)
+    assert "Ils sont empruntés à une langue étrangère." in pieces  # present, as « n'est »
+    assert invented(source, pieces) <= {"elle", "ils", "sont"}  # « La phrase … Elle n'est »
+    assert_well_formed(source, pieces)
+
+
+def test_a_participle_after_its_noun_in_the_past_takes_etait() -> None:
+    source = "Elle portait une robe de soie, achetée à Rouen chez le meilleur marchand de la ville."
+    pieces = rewrite(source)
+    assert "Elle était achetée à Rouen." in pieces
+    assert_well_formed(source, pieces)
+
+
+def test_a_participle_of_a_compound_tense_gets_no_etre() -> None:
+    source = (
+        "Quand il eut donc collationné quelques feuilles et appliqué dessus son œil "
+        "pour y mieux voir, il commença :"
+    )
+    pieces = rewrite(source)
+    assert not any("était" in piece for piece in pieces)
 
 
 def test_a_subjunctive_clause_lends_its_verb_to_no_other_piece() -> None:

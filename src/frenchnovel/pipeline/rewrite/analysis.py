@@ -53,6 +53,9 @@ class Analysis:
     attach: list[str] = field(default_factory=list)  # per token: its dependency (or "punct")
     clausal: list[bool] = field(default_factory=list)  # per unit: a conjunction joining clauses
     pos: list[str] = field(default_factory=list)  # per token: its part of speech
+    lower: list[str] = field(default_factory=list)  # per token: its text in lower case
+    agree: list[str] = field(default_factory=list)  # per token: "fs"… for a participle, adjective
+    tense: list[str] = field(default_factory=list)  # per token: "Pres"… for a finite verb
 
     def unit_text(self, u: int) -> str:
         start, end = self.spans[u]
@@ -111,7 +114,28 @@ def analyse(text: str, doc: Any) -> Analysis:
             for k in first[:-1]
         ],
         pos=t.pos,
+        lower=t.lower,
+        agree=[_agreement(tok, pos) for tok, pos in zip(toks, t.pos, strict=True)],
+        tense=[
+            (tok.morph.get("Tense") or ["Past"])[0]
+            if pos in _VERBAL and "Fin" in tok.morph.get("VerbForm")
+            else ""
+            for tok, pos in zip(toks, t.pos, strict=True)
+        ],
     )
+
+
+def _agreement(tok: Any, pos: str) -> str:
+    """« fs », « mp »… for a past participle or an adjective that shows both, else ""."""
+    morph = tok.morph
+    if pos == "VERB" and ("Part" not in morph.get("VerbForm") or "Past" not in morph.get("Tense")):
+        return ""
+    if pos not in ("VERB", "ADJ"):
+        return ""
+    gender, number = morph.get("Gender"), morph.get("Number")
+    if len(gender) != 1 or len(number) != 1:
+        return ""
+    return ("f" if gender[0] == "Fem" else "m") + ("p" if number[0] == "Plur" else "s")
 
 
 def _gap_scores(

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frenchnovel.pipeline.rewrite.analysis import FORBIDDEN, Analysis
+from frenchnovel.pipeline.rewrite.attributes import copula_lead
 from frenchnovel.pipeline.rewrite.subjects import Clause
 
 VERB_BONUS = 5.0  # a piece that holds a finite verb stands as a sentence
@@ -27,7 +28,8 @@ BORROW_COST = 3.0  # an inserted subject is a word the source does not have ther
 RELATIVE_COST = 1.0  # « qui » → « elle »: no word added, but one replaced
 PIECE_COST = 6.0  # fewer, longer pieces read better than many scraps
 SHORT_COST = 12.0  # a piece under min_sentence_length words
-REUSE_COST = 2.0  # a verbless complement that repeats its clause's subject and verb
+REUSE_COST = 3.0  # a verbless complement that repeats its clause's subject and verb
+COPULA_COST = 4.0  # « Accoudée à la cheminée » → « Elle était accoudée… »: two words added
 REUSE_VERBS = True  # « Il attendait la mort. Il attendait en homme qui… »
 GAP_WEIGHT = 0.5  # how much the quality of a cut counts against the pieces' own scores
 
@@ -36,6 +38,8 @@ _DROPPED = {"et"}
 # Dependencies of a complement that can follow a repeated subject and verb.
 _COMPLEMENTS = {"obl", "obl:mod", "obl:arg", "obl:agent", "advmod", "xcomp"}
 # What a coordinated piece may share with its verb's first complement: « il y avait X, Y ».
+_VERB_ENDINGS = ("a", "ait", "aient", "èrent", "irent", "urent", "it", "ut")
+_CLITIC_ARTICLES = {"le", "la", "les", "l'", "l’"}
 _OBJECTS = {"obj", "obl", "obl:mod", "obl:arg", "xcomp"}
 
 
@@ -123,15 +127,8 @@ class _Scorer:
         value = -PIECE_COST
         subject, reuse = None, ""
         if clause is None:
-            reuse, coordinated = self.reusable(start, end) if REUSE_VERBS and start else ("", False)
-            if reuse and not drop and self.lead_et[start] and coordinated:
-                drop, words = True, words - 1  # « des chaises et des tables »: « et » goes
-            if reuse and words + _words(reuse) <= self.limit:
-                words += _words(reuse)
-                value += VERB_BONUS - REUSE_COST
-            else:
-                reuse = ""
-                value -= VERBLESS_COST
+            reuse, drop, words, bonus = self.lead(start, end, drop, words)
+            value += bonus
         else:
             value += VERB_BONUS
             added = 0 if clause.pronoun.endswith(("'", "’")) else len(clause.pronoun.split())
@@ -144,6 +141,23 @@ class _Scorer:
         if words < self.min_words and words < self.analysis.words[-1]:
             value -= SHORT_COST
         return Piece(start, end, drop, subject, reuse), value
+
+    def lead(self, start: int, end: int, drop: bool, words: int) -> tuple[str, bool, int, float]:
+        """Words that give a verbless piece a verb, the piece's ``drop`` and ``words`` with
+        them, and what they are worth: a repeated subject and verb, else « il était »…"""
+        if not REUSE_VERBS or not start:
+            return "", drop, words, -VERBLESS_COST
+        et = self.lead_et[start] and not drop  # « des chaises et des tables »: « et » goes
+        reuse, coordinated = self.reusable(start, end)
+        if reuse and coordinated and words - et + _words(reuse) <= self.limit:
+            return reuse, drop or et, words - et + _words(reuse), VERB_BONUS - REUSE_COST
+        if reuse and not coordinated and words + _words(reuse) <= self.limit:
+            return reuse, drop, words + _words(reuse), VERB_BONUS - REUSE_COST
+        a = self.analysis
+        reuse = copula_lead(a, a.first_token[start], a.first_token[end])
+        if reuse and words - et + 2 <= self.limit:
+            return reuse, drop or et, words - et + 2, VERB_BONUS - COPULA_COST
+        return "", drop, words, -VERBLESS_COST
 
     def reusable(self, start: int, end: int) -> tuple[str, bool]:
         """The subject and verb before this verbless piece that can open it (or ""), and
@@ -183,6 +197,9 @@ class _Scorer:
         """The lead for tokens ``low``..``high`` coordinated with token ``first``: the clause's
         attribute (its head when it is no verb), or an object or complement of its verb."""
         a = self.analysis
+        root = next((i for i in range(low, high) if not low <= a.heads[i] < high), low)
+        if a.lower[root].endswith(_VERB_ENDINGS) and a.lower[root - 1] in _CLITIC_ARTICLES:
+            return ""  # « et le baisa »: a verb read as a noun after its clitic
         clause = self.by_head.get(first)
         if clause is None and a.attach[first] in _OBJECTS:
             clause = self.by_head.get(a.heads[first])

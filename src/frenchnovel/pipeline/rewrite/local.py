@@ -7,7 +7,9 @@ incises, and failing those the phrase boundary that the fewest dependency arcs c
 back as sentences (``surface``). No word is invented except a subject reused from the source
 (il, elle, ils, elles, on, or the name); none is dropped except an « et » at a cut, and a subject
 « qui » opening a piece is replaced by its antecedent's pronoun. A verbless complement set off
-by commas may repeat its clause's subject and verb (``cuts``), words the source already has.
+by commas may repeat its clause's subject and verb (``cuts``), words the source already has, and
+so may an object or attribute coordinated with the verb's own; a participle or adjective cut from
+the noun it describes gets a pronoun and « était » / « est » (``attributes``).
 
 ``ignore_dialogue`` leaves a sentence of dialogue (opened by a dash, or holding « » or quotes)
 exactly as it is, even over the limit: cutting a character's words changes who says what, and a
