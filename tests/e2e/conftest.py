@@ -92,7 +92,12 @@ def reference(tmp_path_factory: pytest.TempPathFactory, pythonpath: str) -> Any:
 
 
 def _stack(
-    name: str, database_url: str, root: Path, broker: str, pythonpath: str, **api_env: str
+    name: str,
+    database_url: str,
+    root: Path,
+    broker: str,
+    pythonpath: str = str(REPO),
+    **api_env: str,
 ) -> Stack:
     storage = root / "storage"
     logs = root / "logs"
