@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -32,6 +33,22 @@ from frenchnovel.storage.accounts import authenticate
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 log = logging.getLogger(__name__)
+TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&\s]+")
+
+
+class RedactTokens(logging.Filter):
+    """Keep ``?token=`` secrets out of the access log (its lines carry the full query)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                TOKEN_IN_QUERY.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("uvicorn.access").addFilter(RedactTokens())
 
 HEARTBEAT_SECONDS = 15.0
 NO_REDIS_POLL_SECONDS = 1.0
