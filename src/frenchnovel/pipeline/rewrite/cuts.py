@@ -191,6 +191,8 @@ class _Scorer:
         # « au coin de la rue » is too often wrong about which word « de la rue » hangs on.
         if not clause.core or not self.set_off[start]:
             return "", False
+        if clause.core.lower().startswith(clause.pronoun.lower() + " "):
+            return clause.core, False  # « nous nous aurions été »: the subject is in the core
         return f"{clause.pronoun} {clause.core}", False
 
     def _coordinated(self, first: int, low: int, high: int) -> str:

@@ -22,6 +22,7 @@ _LIGHT_VERB = re.compile(
 )
 _INVERTING = {"que", "qu'", "qu’", "où", "dont"}
 _PLURAL_ENDINGS = ("aient", "èrent", "irent", "urent", "ont")
+_SINGULAR_ENDINGS = ("ait", "ât", "ît", "ût")
 _NEGATION = {"ne", "n'", "n’"}
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
 _AUX_DEPS = ("aux", "aux:pass", "aux:tense", "aux:caus", "cop")
@@ -173,10 +174,10 @@ def _pronoun(referent: Any, verb: Any) -> str:
     if lower in _REUSED:
         return lower
     # Plural if the verb or the noun says so: the small model often misses one of the two.
-    plural = (
-        "Plur" in verb.morph.get("Number")
-        or "Plur" in referent.morph.get("Number")
-        or verb.lower_.endswith(_PLURAL_ENDINGS)
+    plural = verb.lower_.endswith(_PLURAL_ENDINGS) or (
+        # « s'habillait » is singular whatever the parse says of « mari » or of the verb
+        not verb.lower_.endswith(_SINGULAR_ENDINGS)
+        and ("Plur" in verb.morph.get("Number") or "Plur" in referent.morph.get("Number"))
     )
     if referent.pos_ == "PROPN" and not plural:
         name = _short_name(referent)
