@@ -22,6 +22,8 @@ from frenchnovel.worker.celery_app import get_celery
 log = logging.getLogger(__name__)
 
 PROCESS_CHUNK = "frenchnovel.process_chunk"
+# A user waits for the 202: a broker that is down is reported within seconds, not retried for long.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 
 
 def chunk_task_id(job_id: str, index: int) -> str:
@@ -66,6 +68,9 @@ def enqueue_job(
                     args=[job_id, index],
                     task_id=chunk_task_id(job_id, index),
                     producer=producer,
+                    retry_policy=PUBLISH_RETRY,
+                    # Nobody waits for a chunk's result: no result subscription per message.
+                    ignore_result=True,
                 )
     except Exception as exc:
         log.exception("could not queue job %s", job_id)
