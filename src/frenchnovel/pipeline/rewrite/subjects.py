@@ -109,8 +109,6 @@ def _lead(pronoun: str, verb: Any, head: Any, first: int, text: str) -> str:
     """
     if "Sub" in verb.morph.get("Mood"):
         return ""  # « qu'ils soient grandes » does not stand alone
-    if any(c.lower_ in _INVERTING and c.pos_ == "PRON" for c in head.children):
-        return ""  # « ce qu'il a »: the verb's object is the relative, no room for another
     core = _core(verb, head, first, text, light=True)
     start = verb.doc[first].idx
     glued = pronoun.endswith(("'", "’"))
@@ -131,6 +129,8 @@ def _core(verb: Any, head: Any, first: int, text: str, *, light: bool = False) -
     negated = any(doc[i].lower_ in _NEGATION for i in range(first, verb.i))
     if negated:
         return ""  # « il n'a plus … qu'en une autre vie »: a negation does not travel well
+    if any(c.lower_ in _INVERTING and c.pos_ == "PRON" for c in head.children):
+        return ""  # « ce qu'il a », « que les indigènes retiennent »: its object is elsewhere
     if head.i > last and head.i - last <= 2 and head.pos_ == "VERB":
         last = head.i  # the participle after an auxiliary: « avait perdu »
     if last == verb.i and _LIGHT_VERB.match(verb.lower_) and not light:
