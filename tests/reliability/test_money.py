@@ -4,6 +4,7 @@ ledger invariant (checked after every test of this suite) must hold through all 
 
 from __future__ import annotations
 
+import random
 import secrets
 import threading
 from collections.abc import Callable
@@ -18,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.billing import credits
 from frenchnovel.config import Settings
-from frenchnovel.jobs import service
+from frenchnovel.jobs import chunk_work, service
 from frenchnovel.jobs.submission import Submission
 from frenchnovel.pipeline.options import JobOptions
-from frenchnovel.pipeline.result import Result, Stats
+from frenchnovel.pipeline.result import ChunkResult, Result, Stats
 from frenchnovel.storage.db import session_factory
 from frenchnovel.storage.models import User, new_job_id
 from tests.e2e.stack import Reader, wait_for
@@ -147,8 +148,11 @@ def test_cancels_racing_completions_never_complete_a_cancelled_job_nor_pay_twice
     assert outcomes[-1] == (409, "completed")
 
 
-def _running_job(sessions: sessionmaker[Session], settings: Settings, user_id: int) -> str:
-    """A job submitted and started through the service, reserving ``RESERVED`` credits."""
+def _running_job(
+    sessions: sessionmaker[Session], settings: Settings, user_id: int, *, chunks: int = 1
+) -> str:
+    """A job of one-page ``chunks`` submitted and started through the service, reserving
+    ``RESERVED`` credits."""
     job_id = new_job_id()
     prepared = Submission(
         job_id=job_id,
@@ -157,13 +161,13 @@ def _running_job(sessions: sessionmaker[Session], settings: Settings, user_id: i
         file_size=1000,
         file_sha256=secrets.token_hex(32),
         options=JobOptions(),
-        page_count=3,
+        page_count=chunks,
         engine="local",
         model="local",
         estimated_tokens=RESERVED * 1000,
         estimated_credits=RESERVED,
-        chunks=[(1, 3)],
-        is_async=False,
+        chunks=[(page, page) for page in range(1, chunks + 1)],
+        is_async=chunks > 1,
     )
     with sessions() as session, session.begin():
         service.submit(session, user_id=user_id, submission=prepared, settings=settings)
@@ -209,3 +213,43 @@ def test_completions_that_cost_more_than_reserved_never_take_a_balance_below_the
 
     with sessions() as session:
         assert credits.balance(session, spender.id) >= settings.credit_overdraft_floor
+
+
+def _claim_and_complete(sessions: sessionmaker[Session], job_id: str, index: int) -> None:
+    with sessions() as session, session.begin():
+        claim = chunk_work.claim(session, job_id=job_id, index=index, task_id=f"{job_id}.{index}")
+    if claim is not None:
+        with sessions() as session, session.begin():
+            chunk_work.complete(session, claim=claim, result=ChunkResult(index + 1, index + 1))
+
+
+def _cancel_quietly(sessions: sessionmaker[Session], user_id: int, job_id: str) -> None:
+    try:
+        with sessions() as session, session.begin():
+            service.cancel(session, user_id=user_id, job_id=job_id)
+    except service.InvalidJobStatus:
+        pass  # every chunk was done first: nothing left to cancel
+
+
+def test_cancels_racing_chunk_completions_never_deadlock(
+    engine: Engine, make_person: Callable[..., Person], make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(max_concurrent_jobs_per_user=1000)
+    sessions = session_factory(engine)
+    reader = make_person("racer", extra=10_000)
+    jobs = [_running_job(sessions, settings, reader.id, chunks=8) for _ in range(30)]
+    shuffle = random.Random(8)
+    work: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
+    for job_id in jobs:
+        order = shuffle.sample(range(8), 8)
+        cancel_at = shuffle.randrange(8)
+        for position, index in enumerate(order):
+            work.append((_claim_and_complete, (sessions, job_id, index)))
+            if position == cancel_at:
+                work.append((_cancel_quietly, (sessions, reader.id, job_id)))
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        futures = [pool.submit(call, *args) for call, args in work]
+        errors = [repr(f.exception()) for f in futures if f.exception() is not None]
+
+    assert errors == []  # a deadlock aborts one side: a 500 to a cancel, or a lost chunk

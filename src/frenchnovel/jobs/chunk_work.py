@@ -41,6 +41,13 @@ class Completion:
     merge_claimed: bool = False
 
 
+def lock_job(session: Session, job_id: str) -> None:
+    """Lock the job's row before any of its chunks, the order cancel and fail use too: a chunk
+    locked before its job here, and a job before its chunks there, deadlocked on PostgreSQL.
+    (SQLite, one writer at a time, has no row locks and ignores FOR UPDATE.)"""
+    session.execute(select(Job.id).where(Job.id == job_id).with_for_update())
+
+
 def _processing_job(job_id: str) -> Any:
     return select(Job.id).where(Job.id == job_id, Job.status == JobStatus.PROCESSING.value)
 
@@ -48,6 +55,7 @@ def _processing_job(job_id: str) -> Any:
 def claim(session: Session, *, job_id: str, index: int, task_id: str) -> Claim | None:
     """Take the chunk for ``task_id``; None when it is done, cancelled, or held by another task,
     or when its job is no longer processing."""
+    lock_job(session, job_id)
     now = utcnow()
     changed = session.execute(
         update(JobChunk)
@@ -93,6 +101,7 @@ def release(session: Session, *, claim: Claim, error: str) -> bool:
 
 def mark_failed(session: Session, *, claim: Claim, error: str) -> None:
     """processing → failed (the job is failed by the caller, in the same transaction)."""
+    lock_job(session, claim.job_id)
     session.execute(
         update(JobChunk)
         .where(*_held(claim))
@@ -107,6 +116,7 @@ def complete(session: Session, *, claim: Claim, result: ChunkResult) -> Completi
     Nothing changes (``stored=False``) when the claim was lost: the job was cancelled or failed,
     or a later delivery of the same task took the row over.
     """
+    lock_job(session, claim.job_id)
     now = utcnow()
     stored = session.execute(
         update(JobChunk)
