@@ -36,6 +36,7 @@ _LEANING_WORDS = {
 _VERBAL = ("VERB", "AUX")
 _NEGATION_STARTS = {"ne", "n'", "n’"}
 _NEGATION_ENDS = {"pas", "point", "guère"}
+_PAST_ENDINGS = ("ait", "aient", "ais", "èrent", "irent", "urent", "ât", "ît", "ût")
 _RELATIVES = set("qui que qu' qu’ dont où lequel laquelle lesquels lesquelles".split())
 
 
@@ -117,12 +118,18 @@ def analyse(text: str, doc: Any) -> Analysis:
         lower=t.lower,
         agree=[_agreement(tok, pos) for tok, pos in zip(toks, t.pos, strict=True)],
         tense=[
-            (tok.morph.get("Tense") or ["Past"])[0]
-            if pos in _VERBAL and "Fin" in tok.morph.get("VerbForm")
-            else ""
+            _tense(tok) if pos in _VERBAL and "Fin" in tok.morph.get("VerbForm") else ""
             for tok, pos in zip(toks, t.pos, strict=True)
         ],
     )
+
+
+def _tense(tok: Any) -> str:
+    """ "Pres" for a verb in the present, else "Past": the ending decides where the small model
+    reads « vivaient » or « parlèrent » as a present."""
+    if tok.lower_.endswith(_PAST_ENDINGS):
+        return "Past"
+    return "Pres" if "Pres" in tok.morph.get("Tense") else "Past"
 
 
 def _agreement(tok: Any, pos: str) -> str:

@@ -154,7 +154,11 @@ class _Scorer:
         if reuse and not coordinated and words + _words(reuse) <= self.limit:
             return reuse, drop, words + _words(reuse), VERB_BONUS - REUSE_COST
         a = self.analysis
-        reuse = copula_lead(a, a.first_token[start], a.first_token[end])
+        # Only a description the author set off (« un cabinet, plein de… »): « volets fermés »
+        # or « colombe assoupie » are one phrase, not a noun and a sentence about it.
+        reuse = (
+            copula_lead(a, a.first_token[start], a.first_token[end]) if self.set_off[start] else ""
+        )
         if reuse and words - et + 2 <= self.limit:
             return reuse, drop or et, words - et + 2, VERB_BONUS - COPULA_COST
         return "", drop, words, -VERBLESS_COST
