@@ -167,6 +167,16 @@ def test_a_participle_of_a_compound_tense_gets_no_etre() -> None:
     assert not any("était" in piece for piece in pieces)
 
 
+def test_a_modal_verb_is_never_repeated_without_its_infinitive() -> None:
+    source = (
+        "Léon, cependant, finit par dire qu'il devait, un de ces jours, aller à Rouen, "
+        "pour une affaire de son étude."
+    )
+    pieces = rewrite(source)
+    assert sum(piece.count("devait") for piece in pieces) == 1
+    assert_well_formed(source, pieces)
+
+
 def test_a_subjunctive_clause_lends_its_verb_to_no_other_piece() -> None:
     source = (
         "Bien qu'ils soient souvent de haute taille, que leurs feuilles soient grandes, "

@@ -137,11 +137,22 @@ def _core(verb: Any, head: Any, first: int, text: str, *, light: bool = False) -
         return ""  # « elle avait l'air… » : « Elle avait aux heures… » would say nothing
     if any(c.dep_ in ("xcomp", "ccomp") and 0 < c.i - head.i <= 3 for c in head.children):
         return ""  # « devaient partir », « semblaient nuancés »: the verb needs what follows it
+    if any(_bare_infinitive(c) for c in head.children if c.i > head.i):
+        return ""  # « il devait, un de ces jours, aller »: a modal is nothing without its verb
     if any(doc[i].is_punct for i in range(first, last + 1)):
         return ""
     if doc[first].idx and not text[doc[first].idx - 1].isspace() and not light:
         return ""  # « t'es couché »: the core would lose the « t' » glued before it
     return text[doc[first].idx : doc[last].idx + len(doc[last])]
+
+
+def _bare_infinitive(token: Any) -> bool:
+    """An infinitive complement with no « à » or « de » before it (« devait … aller »)."""
+    return (
+        token.dep_ == "xcomp"
+        and "Inf" in token.morph.get("VerbForm")
+        and not any(c.dep_ == "mark" for c in token.children)
+    )
 
 
 def _subject(head: Any) -> Any:
