@@ -83,10 +83,12 @@ def rewriting_table(every: int, targets: Targets) -> None:
         f"novels ({len(sentences)} sentences, {n_words} words)\n"
     )
     print(
-        "| engine | within limit | finite verb | content recall | absent tokens | pieces/sentence |"
+        "| engine | within limit | finite verb | content recall | absent tokens | pieces/sentence "
+        "| dangling ends |"
     )
     print(
-        "|--------|------------:|------------:|---------------:|--------------:|----------------:|"
+        "|--------|------------:|------------:|---------------:|--------------:|----------------:"
+        "|--------------:|"
     )
     engines = (
         ("local", rq.local_engine),
@@ -101,7 +103,7 @@ def rewriting_table(every: int, targets: Targets) -> None:
         print(
             f"| {name} | {row['within limit']:.3f} | {row['finite verb']:.3f} | "
             f"{row['content recall']:.3f} | {row['absent tokens']:.3f} | "
-            f"{q.outputs / q.sentences:.2f} |"
+            f"{q.outputs / q.sentences:.2f} | {row['dangling ends']:.3f} |"
         )
     bound = verb_bound(sentences)
     targets.extend(
@@ -125,10 +127,12 @@ def rewriting_table(every: int, targets: Targets) -> None:
         ]
     )
     print(
-        f"| bound | 1.000 | {bound:.3f} | 1.000 | 0.000 | — |\n\n"
+        f"| bound | 1.000 | {bound:.3f} | 1.000 | 0.000 | — | — |\n\n"
         "bound: the best finite-verb share reachable without adding verbs: each sentence cut into "
         f"the fewest pieces (ceil(words / {LIMIT})) or one per finite verb if it has more, each of "
-        "the source's finite verbs (spaCy) in its own piece.\n"
+        "the source's finite verbs (spaCy) in its own piece. Pieces are parsed with their first "
+        "letter as the source writes it (the capital is the rewriter's). dangling ends: pieces "
+        "that end on an article, a preposition, a conjunction or a clitic (« … au bord de. »).\n"
     )
 
 

@@ -22,6 +22,12 @@ from frenchnovel.pipeline.segment import split_sentences
 from frenchnovel.pipeline.words import count_words, words
 
 CONTENT = {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}
+# A sentence that ends on one of these was cut in the middle of a phrase (« … au bord de. »).
+DANGLING = set(
+    "de d à et ou ni mais le la les l un une des du au aux que qu en sur dans par pour avec sans "
+    "sous vers chez comme il elle ils elles je j nous vous on se s ne n ce c sa son ses mon ma "
+    "mes ton ta tes leur leurs cette ces cet tandis lorsque quand".split()
+)  # as ``_norm`` writes them: « d' » is « d »
 _EDGE_PUNCT = re.compile(r"^\W+|\W+$")
 
 Engine = Callable[[list[str], JobOptions], list[list[str]]]
@@ -37,6 +43,7 @@ class Quality:
     recalled: int = 0
     out_words: int = 0
     absent: int = 0
+    dangling: int = 0
 
     def row(self) -> dict[str, float]:
         return {
@@ -44,6 +51,7 @@ class Quality:
             "finite verb": self.finite / self.outputs,
             "content recall": self.recalled / self.content,
             "absent tokens": self.absent / self.out_words,
+            "dangling ends": self.dangling / self.outputs,
         }
 
 
@@ -163,6 +171,8 @@ def measure(sentences: list[str], outputs: list[list[str]], limit: int) -> Quali
             doc = next(piece_docs)
             q.outputs += 1
             q.within += count_words(piece) <= limit
+            last = words(piece)[-1:]
+            q.dangling += bool(last) and _norm(last[0]) in DANGLING
             q.finite += any("Fin" in t.morph.get("VerbForm") for t in doc)
             seen.update(t.lemma_.lower() for t in doc)
             seen.update(t.lower_ for t in doc)
