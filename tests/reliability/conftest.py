@@ -11,11 +11,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +27,11 @@ from frenchnovel.billing import credits
 from frenchnovel.config import Settings
 from frenchnovel.storage.accounts import add_user
 from frenchnovel.storage.db import dispose_engines, get_engine, session_factory, upgrade_database
-from frenchnovel.worker.celery_app import create_celery_app
-from tests.e2e.stack import STARTUP_SECONDS, Process, Stack, wait_for
+from tests.reliability.helpers import PG_ADMIN, Losses, Person
 from tests.support.ledger import check_ledger
 from tests.support.redis_server import RedisServer
+from tests.support.service_stack import FAULT_ENV, ServiceStack
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOG_ENV = "FRENCHNOVEL_RELIABILITY_LOG"
 HERE = Path(__file__).resolve().parent
 _database: dict[str, str] = {}
@@ -50,16 +46,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if Path(str(item.fspath)).resolve().is_relative_to(HERE):
             item.add_marker(pytest.mark.reliability)
             item.add_marker(pytest.mark.postgres)
-
-
-@dataclass
-class Losses:
-    """What a test saw lost; the invariant fills ``unbalanced``, fault tests the rest."""
-
-    stuck: int = 0
-    files_left: int = 0
-    unbalanced: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="session")
@@ -139,19 +125,6 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 # --- the service in-process (FastAPI's TestClient) on the suite's database ------------------
 
 
-@dataclass
-class Person:
-    """Someone with an account on the service."""
-
-    id: int
-    email: str
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
 @pytest.fixture
 def storage_dir(tmp_path: Path) -> Path:
     return tmp_path / "storage"
@@ -223,30 +196,6 @@ def stranger(make_person: Callable[..., Person]) -> Person:
     return make_person("stranger")
 
 
-def upload(
-    client: TestClient,
-    person: Person | None,
-    pdf: Path,
-    path: str = "/api/v1/process-pdf",
-    *,
-    filename: str | None = None,
-    **fields: Any,
-) -> Any:
-    """POST ``pdf`` as the multipart field ``pdf_file``, with settings ``fields``."""
-    with pdf.open("rb") as handle:
-        return client.post(
-            path,
-            headers=person.headers if person else {},
-            files={"pdf_file": (filename or pdf.name, handle, "application/pdf")},
-            data={k: str(v) for k, v in fields.items()},
-        )
-
-
-def files_in(directory: Path) -> list[Path]:
-    """Every file under ``directory`` (none when it does not exist)."""
-    return [p for p in directory.rglob("*") if p.is_file()] if directory.exists() else []
-
-
 @pytest.fixture(scope="session")
 def small_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 3-page rendered French novel excerpt."""
@@ -257,15 +206,6 @@ def small_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # --- the real service: API, workers and beat as processes, on the suite's Redis -------------
-
-# 300 pages in chunks of 10: thirty chunks, a job long enough to break things in its middle.
-# A short task timeout makes the broker hand a lost message out again, and the reaper act,
-# within the test's patience.
-FAULT_ENV = {
-    "CHUNKING_THRESHOLD_PAGES": "50",
-    "CHUNK_SIZE_PAGES": "10",
-    "TASK_TIMEOUT_SECONDS": "30",
-}
 
 
 @pytest.fixture(scope="session")
@@ -279,65 +219,6 @@ def novels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "short": render_novel("maupassant", pages=60, out=folder / "bel-ami-60.pdf").path,
         "sync": render_novel("verne", pages=40, out=folder / "capitaine-40.pdf").path,
     }
-
-
-@dataclass
-class ServiceStack(Stack):
-    """The end-to-end ``Stack``, whose wait for a new worker survives a broker restarted by
-    an earlier test (a pooled connection to the old server fails once), and which can keep
-    its workers running like a service manager."""
-
-    worker_overrides: dict[int, dict[str, str]] = field(default_factory=dict)
-    restarts: int = 0
-    supervising: bool = False
-    supervisor_lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def start_worker(self, **overrides: str) -> Process:
-        process = self._spawn(["worker"], self.env(**overrides), "worker")
-        name = f"worker{process.pid}@"
-
-        def answered() -> bool:
-            if process.popen.poll() is not None:
-                raise AssertionError(f"the worker exited: {process.log.read_text()[-3000:]}")
-            try:
-                replies = create_celery_app(self.settings).control.ping(timeout=0.5) or []
-            except (redis.RedisError, OSError):
-                return False
-            return any(name in key for reply in replies for key in reply)
-
-        wait_for(answered, timeout=STARTUP_SECONDS, what="the worker", every=0.5)
-        self.worker_overrides[process.pid] = overrides
-        return process
-
-    def supervise(self) -> None:
-        """Start again, as systemd's ``Restart=always`` would, every worker that exits."""
-        self.supervising = True
-
-        def watch() -> None:
-            while True:
-                with self.supervisor_lock:
-                    if not self.supervising:
-                        return
-                    self._restart_exited_workers()
-                time.sleep(0.5)
-
-        threading.Thread(target=watch, daemon=True).start()
-
-    def _restart_exited_workers(self) -> None:
-        for process in list(self.processes):
-            overrides = self.worker_overrides.get(process.pid)
-            if overrides is None or process.popen.poll() is None:
-                continue
-            self.processes.remove(process)
-            del self.worker_overrides[process.pid]
-            again = self._spawn(["worker"], self.env(**overrides), "worker")
-            self.worker_overrides[again.pid] = overrides
-            self.restarts += 1
-
-    def stop(self) -> None:
-        with self.supervisor_lock:
-            self.supervising = False
-        super().stop()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from frenchnovel.api.errors import STATUS_BY_CODE
 from frenchnovel.errors import ErrorCode
 from tests.e2e.stack import Reader, Stack
-from tests.reliability.conftest import Losses, Person, files_in, upload
+from tests.reliability.helpers import Losses, Person, files_in, upload
 from tests.support.bombs import huge_image_pdf, jbig2_pdf
 from tests.support.redis_server import RedisServer
 

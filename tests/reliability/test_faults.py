@@ -21,8 +21,9 @@ from frenchnovel.jobs.chunk_work import MAX_ATTEMPTS
 from frenchnovel.jobs.maintenance import remove_orphan_uploads
 from frenchnovel.storage.models import CreditEntry, Job, utcnow
 from tests.e2e.stack import Reader, Stack, wait_for
-from tests.reliability.conftest import PG_ADMIN, Losses, ServiceStack, files_in
+from tests.reliability.helpers import PG_ADMIN, Losses, files_in
 from tests.support.redis_server import RedisServer
+from tests.support.service_stack import ServiceStack
 
 pytestmark = pytest.mark.slow
 FINAL = {"completed", "failed", "cancelled"}

@@ -26,7 +26,8 @@ from frenchnovel.pipeline.result import ChunkResult, Result, Stats
 from frenchnovel.storage.db import session_factory
 from frenchnovel.storage.models import User, new_job_id
 from tests.e2e.stack import Reader, wait_for
-from tests.reliability.conftest import Losses, Person, ServiceStack
+from tests.reliability.helpers import Losses, Person
+from tests.support.service_stack import ServiceStack
 
 pytestmark = pytest.mark.slow
 FINAL = {"completed", "failed", "cancelled"}
@@ -60,30 +61,55 @@ def _cancel(stack: ServiceStack, reader: Reader, job_id: str) -> httpx.Response:
     )
 
 
+def _submit_or_drop(stack: ServiceStack, reader: Reader, pdf: Path) -> httpx.Response | None:
+    try:
+        return stack.submit(reader, pdf)
+    except httpx.TransportError:
+        return None  # a connection dropped under load: the database says what happened
+
+
+def _job_ids(stack: ServiceStack, email: str) -> list[str]:
+    from sqlalchemy import select
+
+    from frenchnovel.storage.models import Job
+
+    with stack.sessions() as session:
+        user_id = session.scalar(select(User.id).where(User.email == email))
+        return list(session.scalars(select(Job.id).where(Job.user_id == user_id)))
+
+
 def test_fifty_submissions_at_once_accept_exactly_what_the_credits_cover(
-    service: ServiceStack, novels: dict[str, Path]
+    service: ServiceStack, novels: dict[str, Path], lost: Losses
 ) -> None:
     owner = service.reader()
     cost = int(_estimate(service, owner, novels["short"])["estimated_credits"])
     assert cost > 0
     # Ten reservations fit above the floor of -100; the eleventh would not.
-    _set_balance(service, owner, 10 * cost - 100 + cost // 2)
+    start = 10 * cost - 100 + cost // 2
+    _set_balance(service, owner, start)
 
     with ThreadPoolExecutor(max_workers=50) as pool:
-        answers = list(pool.map(lambda _: service.submit(owner, novels["short"]), range(50)))
+        answers = list(
+            pool.map(lambda _: _submit_or_drop(service, owner, novels["short"]), range(50))
+        )
 
-    statuses = sorted(answer.status_code for answer in answers)
-    assert statuses == [202] * 10 + [402] * 40, statuses
-    assert {a.json()["error"]["code"] for a in answers if a.status_code == 402} == {
+    dropped = answers.count(None)
+    lost.notes.append(f"connections dropped: {dropped}")
+    received = [answer for answer in answers if answer is not None]
+    assert {a.status_code for a in received} <= {202, 402}
+    assert {a.json()["error"]["code"] for a in received if a.status_code == 402} <= {
         "INSUFFICIENT_CREDITS"
     }
+    jobs = _job_ids(service, owner.email)
+    accepted = sum(1 for a in received if a.status_code == 202)
+    # Even with a few answers lost, the others were enough to use up the credits.
+    assert len(jobs) == 10 and 10 - dropped <= accepted <= 10, (len(jobs), accepted, dropped)
     balance = httpx.get(f"{service.api_url}/api/v1/me/credits", headers=owner.headers).json()
-    assert balance["balance"] == cost // 2 - 100
-    for answer in answers:
-        if answer.status_code == 202:
-            assert _cancel(service, owner, answer.json()["job_id"]).status_code == 200
+    assert balance["balance"] == start - len(jobs) * cost
+    for job_id in jobs:
+        assert _cancel(service, owner, job_id).status_code == 200
     after = httpx.get(f"{service.api_url}/api/v1/me/credits", headers=owner.headers).json()
-    assert after["balance"] == 10 * cost - 100 + cost // 2
+    assert after["balance"] == start
 
 
 def test_two_cancels_at_once_refund_once(service: ServiceStack, novels: dict[str, Path]) -> None:
