@@ -167,6 +167,21 @@ def test_a_participle_of_a_compound_tense_gets_no_etre() -> None:
     assert not any("était" in piece for piece in pieces)
 
 
+def test_a_clause_whose_verb_the_parse_missed_takes_no_repeated_verb() -> None:
+    source = "Cette âme est pleine d'ombre, le péché s'y commet."
+    assert rewrite(source) == ["Cette âme est pleine d'ombre.", "Le péché s'y commet."]
+
+
+def test_a_participle_with_an_object_is_a_verb_and_gets_no_etre() -> None:
+    source = (
+        "Et, quand Léon eut remonté sa garde-robe, fait rembourrer ses trois fauteuils, "
+        "acheté une provision de foulards, il s'ajourna de semaine en semaine."
+    )
+    pieces = rewrite(source)
+    assert not any("était" in piece for piece in pieces)
+    assert_well_formed(source, pieces)
+
+
 def test_a_modal_verb_is_never_repeated_without_its_infinitive() -> None:
     source = (
         "Léon, cependant, finit par dire qu'il devait, un de ces jours, aller à Rouen, "

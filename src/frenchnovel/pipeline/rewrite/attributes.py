@@ -34,6 +34,8 @@ def copula_lead(a: Analysis, low: int, high: int) -> str:
         a.heads[i] == verb and a.attach[i].startswith(("aux", "cop")) for i in range(verb)
     ):
         return ""  # « fussent mues »: a compound tense, not a description
+    if any(a.heads[i] == k and a.attach[i] == "obj" for i in range(k + 1, high)):
+        return ""  # « acheté une provision »: a participle with an object is a verb in a tense
     for i in range(k + 1, high):
         if a.heads[i] < low or a.heads[i] >= high:
             return ""  # a second phrase hanging elsewhere: not one description

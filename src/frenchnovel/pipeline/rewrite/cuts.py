@@ -40,6 +40,23 @@ _COMPLEMENTS = {"obl", "obl:mod", "obl:arg", "obl:agent", "advmod", "xcomp"}
 # What a coordinated piece may share with its verb's first complement: « il y avait X, Y ».
 _VERB_ENDINGS = ("a", "ait", "aient", "èrent", "irent", "urent", "it", "ut")
 _CLITIC_ARTICLES = {"le", "la", "les", "l'", "l’"}
+_CLITICS = {
+    "se",
+    "s'",
+    "s’",
+    "y",
+    "en",
+    "me",
+    "m'",
+    "m’",
+    "te",
+    "t'",
+    "t’",
+    "lui",
+    "leur",
+    "ne",
+    "n'",
+}
 _OBJECTS = {"obj", "obl", "obl:mod", "obl:arg", "xcomp"}
 
 
@@ -203,9 +220,12 @@ class _Scorer:
         """The lead for tokens ``low``..``high`` coordinated with token ``first``: the clause's
         attribute (its head when it is no verb), or an object or complement of its verb."""
         a = self.analysis
-        root = next((i for i in range(low, high) if not low <= a.heads[i] < high), low)
+        inside = [i for i in range(low, high) if a.attach[i] not in ("punct", "cc")]
+        root = next((i for i in inside if not low <= a.heads[i] < high), low)
         if a.lower[root].endswith(_VERB_ENDINGS) and a.lower[root - 1] in _CLITIC_ARTICLES:
             return ""  # « et le baisa »: a verb read as a noun after its clitic
+        if inside and a.lower[inside[0]] in _CLITICS:
+            return ""  # « le péché s'y commet »: a clitic opens a verb the parse did not see
         clause = self.by_head.get(first)
         if clause is None and a.attach[first] in _OBJECTS:
             clause = self.by_head.get(a.heads[first])
@@ -216,6 +236,8 @@ class _Scorer:
             return ""  # two verbs coordinated: the piece has a verb the parse did not see
         if clause is None or a.first_token[clause.verb_unit] >= low:
             return ""
+        if clause.subject_unit < 0 and a.pos[root] not in ("NOUN", "PROPN"):
+            return ""  # « c'étaient … choses, et bien tentantes »: « c'était » wants a noun
         return clause.lead
 
     def _clausal(self, token: int, *, strict: bool) -> bool:
