@@ -11,7 +11,8 @@ restèrent le soir, malgré leur fatigue » → « … Ils restèrent malgré le
 still comes from the source sentence, and the piece stands as a sentence. A second object or
 attribute coordinated with the verb's first one takes the subject and verb again, even a bare
 avoir or être (« Il y avait là une tour et un château » → « … Il y avait un château. »).
-``REUSE_VERBS`` turns this off; ``make bench-quality`` measures both.
+(``repeats`` finds them.) A participle or adjective the author set off gets « il était »… in
+front (``attributes``). ``REUSE_VERBS`` turns all this off; ``make bench-quality`` measures both.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from frenchnovel.pipeline.rewrite.analysis import FORBIDDEN, Analysis
 from frenchnovel.pipeline.rewrite.attributes import copula_lead
+from frenchnovel.pipeline.rewrite.repeats import Repeats
 from frenchnovel.pipeline.rewrite.subjects import Clause
 
 VERB_BONUS = 5.0  # a piece that holds a finite verb stands as a sentence
@@ -35,29 +37,6 @@ GAP_WEIGHT = 0.5  # how much the quality of a cut counts against the pieces' own
 
 # Coordinating conjunctions dropped at a cut (« …, et il partit » → « Il partit »).
 _DROPPED = {"et"}
-# Dependencies of a complement that can follow a repeated subject and verb.
-_COMPLEMENTS = {"obl", "obl:mod", "obl:arg", "obl:agent", "advmod", "xcomp"}
-# What a coordinated piece may share with its verb's first complement: « il y avait X, Y ».
-_VERB_ENDINGS = ("a", "ait", "aient", "èrent", "irent", "urent", "it", "ut")
-_CLITIC_ARTICLES = {"le", "la", "les", "l'", "l’"}
-_CLITICS = {
-    "se",
-    "s'",
-    "s’",
-    "y",
-    "en",
-    "me",
-    "m'",
-    "m’",
-    "te",
-    "t'",
-    "t’",
-    "lui",
-    "leur",
-    "ne",
-    "n'",
-}
-_OBJECTS = {"obj", "obl", "obl:mod", "obl:arg", "xcomp"}
 
 
 def _words(text: str) -> int:
@@ -125,12 +104,8 @@ class _Scorer:
             while current is not None and current.verb_unit >= u:
                 following, current = current, next(clauses, None)
             self.first_clause[u] = following
-        self.by_head = {c.head_token: c for c in analysis.clauses if c.head_token >= 0}
         self.lead_et = [analysis.unit_text(u).lower() == "et" for u in range(n)]
-        self.set_off = [False] + [
-            analysis.unit_text(u - 1).rstrip("»”\"')").endswith((",", ";", ":", "—", "–", "--"))
-            for u in range(1, n + 1)
-        ]
+        self.repeats = Repeats(analysis)
 
     def score(self, start: int, end: int) -> tuple[Piece | None, float]:
         words = self.analysis.words[end] - self.analysis.words[start]
@@ -165,7 +140,7 @@ class _Scorer:
         if not REUSE_VERBS or not start:
             return "", drop, words, -VERBLESS_COST
         et = self.lead_et[start] and not drop  # « des chaises et des tables »: « et » goes
-        reuse, coordinated = self.reusable(start, end)
+        reuse, coordinated = self.repeats.lead(start, end)
         if reuse and coordinated and words - et + _words(reuse) <= self.limit:
             return reuse, drop or et, words - et + _words(reuse), VERB_BONUS - REUSE_COST
         if reuse and not coordinated and words + _words(reuse) <= self.limit:
@@ -174,82 +149,10 @@ class _Scorer:
         # Only a description the author set off (« un cabinet, plein de… »): « volets fermés »
         # or « colombe assoupie » are one phrase, not a noun and a sentence about it.
         reuse = (
-            copula_lead(a, a.first_token[start], a.first_token[end]) if self.set_off[start] else ""
+            copula_lead(a, a.first_token[start], a.first_token[end])
+            if self.repeats.set_off[start]
+            else ""
         )
         if reuse and words - et + 2 <= self.limit:
             return reuse, drop or et, words - et + 2, VERB_BONUS - COPULA_COST
         return "", drop, words, -VERBLESS_COST
-
-    def reusable(self, start: int, end: int) -> tuple[str, bool]:
-        """The subject and verb before this verbless piece that can open it (or ""), and
-        whether the piece is coordinated with the verb's own complement.
-
-        « Il attendait la mort, en homme qui… »: « en homme » hangs on « attendait » alone, as a
-        complement set off by a comma, so « Il attendait en homme qui… » says the same. A second
-        object or attribute coordinated with the verb's own (« il y avait des chaises, des
-        tables », « elle était pâle et tremblante ») takes the verb again, even a bare « avait ».
-        """
-        a = self.analysis
-        low, high = a.first_token[start], a.first_token[end]
-        governor, attach = -1, ""
-        for i in range(low, high):
-            head = a.heads[i]
-            if low <= head < high or a.attach[i] in ("punct", "cc"):
-                continue
-            if governor >= 0 and head != governor:
-                return "", False
-            governor, attach = head, a.attach[i]
-        if a.attach[low] == "cc" and a.unit_text(start).lower() != "et":
-            return "", False  # « mais sa nature », « ni sœur »: the lead cannot go before them
-        if any(self._clausal(i, strict=attach == "conj") for i in range(low, high)):
-            return "", False  # a clause whose verb the parse missed, or « qu'une onde »
-        if attach == "conj":
-            return self._coordinated(governor, low, high), True
-        clause = self.by_head.get(governor)
-        if attach not in _COMPLEMENTS or clause is None or clause.verb_unit >= start:
-            return "", False
-        # Only a complement the author set off (« la mort, en homme… »): the parse of a bare
-        # « au coin de la rue » is too often wrong about which word « de la rue » hangs on.
-        if not clause.core or not self.set_off[start]:
-            return "", False
-        if clause.core.lower().startswith(clause.pronoun.lower() + " "):
-            return clause.core, False  # « nous nous aurions été »: the subject is in the core
-        return f"{clause.pronoun} {clause.core}", False
-
-    def _coordinated(self, first: int, low: int, high: int) -> str:
-        """The lead for tokens ``low``..``high`` coordinated with token ``first``: the clause's
-        attribute (its head when it is no verb), or an object or complement of its verb."""
-        a = self.analysis
-        inside = [i for i in range(low, high) if a.attach[i] not in ("punct", "cc")]
-        root = next((i for i in inside if not low <= a.heads[i] < high), low)
-        if a.lower[root].endswith(_VERB_ENDINGS) and a.lower[root - 1] in _CLITIC_ARTICLES:
-            return ""  # « et le baisa »: a verb read as a noun after its clitic
-        if inside and a.lower[inside[0]] in _CLITICS:
-            return ""  # « le péché s'y commet »: a clitic opens a verb the parse did not see
-        clause = self.by_head.get(first)
-        if clause is None and a.attach[first] in _OBJECTS:
-            clause = self.by_head.get(a.heads[first])
-            # « dans sa vanité, cet orgueil » is no second « dans … »: same kind, or nothing
-            if self._has_case(first) != any(a.attach[i] == "case" for i in range(low, high)):
-                return ""
-        elif clause is not None and a.pos[first] in ("VERB", "AUX"):
-            return ""  # two verbs coordinated: the piece has a verb the parse did not see
-        if clause is None or a.first_token[clause.verb_unit] >= low:
-            return ""
-        if clause.subject_unit < 0 and a.pos[root] not in ("NOUN", "PROPN"):
-            return ""  # « c'étaient … choses, et bien tentantes »: « c'était » wants a noun
-        return clause.lead
-
-    def _clausal(self, token: int, *, strict: bool) -> bool:
-        """A token that makes a piece a clause of its own: a subject, a conjunction, a verb
-        coordinated with another (« et portent »), or with ``strict`` any verb at all."""
-        a = self.analysis
-        if a.pos[token] == "SCONJ" or a.attach[token].startswith("nsubj"):
-            return True
-        verbal = a.pos[token] in ("VERB", "AUX")
-        return verbal and (strict or a.attach[token] == "conj")
-
-    def _has_case(self, token: int) -> bool:
-        a = self.analysis
-        before = range(max(0, token - 3), token)
-        return any(a.attach[i] == "case" and a.heads[i] == token for i in before)
