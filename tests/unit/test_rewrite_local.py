@@ -182,6 +182,26 @@ def test_a_participle_with_an_object_is_a_verb_and_gets_no_etre() -> None:
     assert_well_formed(source, pieces)
 
 
+def test_a_list_in_apposition_does_not_take_the_verb_again() -> None:
+    source = (
+        "De ce vaste territoire qui se compose de trois provinces, le Benguela, le Congo "
+        "et l'Angola, on ne connaissait guère alors que le littoral."
+    )
+    pieces = rewrite(source)
+    assert sum(piece.count("compose") for piece in pieces) == 1
+    assert_well_formed(source, pieces)
+
+
+def test_a_name_is_no_second_attribute_of_an_adjective() -> None:
+    source = (
+        "Les affaires sont toujours fructueuses avec la haute Égypte et la côte de Mozambique "
+        "qui fournit tout Madagascar."
+    )
+    pieces = rewrite(source)
+    assert sum(piece.count("sont") for piece in pieces) == 1
+    assert_well_formed(source, pieces)
+
+
 def test_a_modal_verb_is_never_repeated_without_its_infinitive() -> None:
     source = (
         "Léon, cependant, finit par dire qu'il devait, un de ces jours, aller à Rouen, "

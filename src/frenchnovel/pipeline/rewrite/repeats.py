@@ -54,7 +54,9 @@ class Repeats:
             if low <= head < high or a.attach[i] in ("punct", "cc"):
                 continue
             if governor >= 0 and head != governor:
-                return "", False
+                return "", False  # two phrases hanging on different words
+            if "conj" in (attach, a.attach[i]) and attach not in ("", a.attach[i]):
+                return "", False  # « la haute | Égypte et la côte »: a conjunct and more
             governor, attach = head, a.attach[i]
         if a.attach[low] == "cc" and a.unit_text(start).lower() != "et":
             return "", False  # « mais sa nature », « ni sœur »: the lead cannot go before them
@@ -87,10 +89,14 @@ class Repeats:
         if clause is None and a.attach[first] in _OBJECTS:
             clause = self.by_head.get(a.heads[first])
             # « dans sa vanité, cet orgueil » is no second « dans … »: same kind, or nothing
-            if self._has_case(first) != any(a.attach[i] == "case" for i in range(low, high)):
+            if self._has_case(first) != self._has_case(root):
                 return ""
         elif clause is not None and a.pos[first] in ("VERB", "AUX"):
             return ""  # two verbs coordinated: the piece has a verb the parse did not see
+        elif clause is not None and _kind(a.pos[first]) != _kind(a.pos[root]):
+            return ""  # « fructueuses avec la haute | Égypte »: no attribute like the first
+        if self._listed(first):
+            return ""  # « trois provinces, le Benguela, le Congo »: an apposition, not an object
         if clause is None or a.first_token[clause.verb_unit] >= low:
             return ""
         if clause.subject_unit < 0 and a.pos[root] not in ("NOUN", "PROPN"):
@@ -106,7 +112,22 @@ class Repeats:
         verbal = a.pos[token] in ("VERB", "AUX")
         return verbal and (strict or a.attach[token] == "conj")
 
+    def _listed(self, token: int) -> bool:
+        """True when the phrase of ``token`` opens after a comma (its article, preposition and
+        adjectives before it): the first of a list set off from what precedes it."""
+        a = self.analysis
+        i = token - 1
+        while i >= 0 and a.heads[i] == token and a.attach[i] != "punct":
+            i -= 1
+        return i >= 0 and a.attach[i] == "punct" and a.lower[i] == ","
+
     def _has_case(self, token: int) -> bool:
         a = self.analysis
-        before = range(max(0, token - 3), token)
+        before = range(max(0, token - 3), token)  # « dans sa vanité »: its own preposition
         return any(a.attach[i] == "case" and a.heads[i] == token for i in before)
+
+
+def _kind(pos: str) -> str:
+    """Nouns and pronouns name, adjectives and participles describe: an attribute coordinated
+    with another is of the same kind (« une femme douce, une chrétienne »)."""
+    return "name" if pos in ("NOUN", "PROPN", "PRON", "NUM") else "description"
