@@ -202,6 +202,16 @@ def test_a_name_is_no_second_attribute_of_an_adjective() -> None:
     assert_well_formed(source, pieces)
 
 
+def test_a_verb_in_the_past_read_as_a_participle_gets_no_etre() -> None:
+    source = (
+        "Dès lors, elle but du vinaigre pour se faire maigrir, contracta une petite toux sèche "
+        "et perdit complètement l'appétit."
+    )
+    pieces = rewrite(source)
+    assert not any("était" in piece for piece in pieces)
+    assert_well_formed(source, pieces)
+
+
 def test_a_modal_verb_is_never_repeated_without_its_infinitive() -> None:
     source = (
         "Léon, cependant, finit par dire qu'il devait, un de ces jours, aller à Rouen, "

@@ -13,6 +13,7 @@ from frenchnovel.pipeline.rewrite.analysis import Analysis
 
 # How a describing word hangs on what it describes, before the piece.
 _DESCRIBING = {"acl", "advcl", "appos", "conj", "amod", "xcomp"}
+_FINITE_ENDINGS = ("a", "ait", "aient", "èrent", "irent", "urent", "ât", "ît", "ût")
 _PRONOUNS = {"ms": "il", "fs": "elle", "mp": "ils", "fp": "elles"}
 _BE = {("Pres", "s"): "est", ("Pres", "p"): "sont", ("", "s"): "était", ("", "p"): "étaient"}
 
@@ -29,6 +30,8 @@ def copula_lead(a: Analysis, low: int, high: int) -> str:
         k += 1
     if k == high or not a.agree[k] or a.attach[k] not in _DESCRIBING or a.heads[k] >= low:
         return ""
+    if a.lower[k].endswith(_FINITE_ENDINGS):
+        return ""  # « contracta une petite toux »: a verb in the past the parse took for one
     verb = a.heads[k] if a.attach[k] == "conj" else k  # « eut collationné … et appliqué »
     if a.tense[verb] or any(
         a.heads[i] == verb and a.attach[i].startswith(("aux", "cop")) for i in range(verb)
