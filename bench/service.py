@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -221,6 +222,7 @@ def main() -> None:
         dispose_engines()
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(work, ignore_errors=True)  # hundreds of MB of PDFs and results
 
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     ratio = service / in_process
