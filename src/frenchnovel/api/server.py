@@ -6,7 +6,7 @@ import logging
 
 import uvicorn
 
-from frenchnovel.config import get_settings
+from frenchnovel.config import Settings, get_settings
 
 
 def serve(host: str = "127.0.0.1", port: int = 5000) -> None:
@@ -24,6 +24,21 @@ def serve(host: str = "127.0.0.1", port: int = 5000) -> None:
     from frenchnovel.worker.local_stack import local_stack
 
     with local_stack(settings) as stack_settings:
+        _welcome_first_reader(stack_settings, host, port)
         app = create_app(stack_settings)
         app.state.broker = "embedded"
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def _welcome_first_reader(settings: Settings, host: str, port: int) -> None:
+    """Print a token for the first account of a fresh install, so the page works at once."""
+    from frenchnovel.storage.accounts import LOCAL_READER, create_first_user
+
+    token = create_first_user(settings)
+    if token is None:
+        return
+    print(  # the newcomer reads this on the terminal
+        f"\n  First account {LOCAL_READER} (monthly credits included). Open http://{host}:{port}"
+        f"/ and paste this token (shown once):\n\n      {token}\n",
+        flush=True,
+    )

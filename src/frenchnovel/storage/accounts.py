@@ -89,3 +89,21 @@ def create_user(email: str, *, credits: int = 0, settings: Settings | None = Non
         if credits:
             grant(session, user.id, credits, note="granted on creation")
     return token
+
+
+LOCAL_READER = "reader@localhost"
+
+
+def create_first_user(settings: Settings) -> str | None:
+    """On a fresh one-machine install, a first account so the page works at once; its token.
+
+    Returns None when any user exists already: accounts are then managed with the CLI.
+    """
+    from frenchnovel.storage.db import ensure_schema, get_engine, session_factory
+
+    ensure_schema(settings)
+    with session_factory(get_engine(settings))() as session, session.begin():
+        if session.scalar(select(User.id).limit(1)) is not None:
+            return None
+        _user, token = add_user(session, LOCAL_READER)
+    return token
