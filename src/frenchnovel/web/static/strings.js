@@ -15,7 +15,7 @@ export const STRINGS = {
     "account.balance": "Crédits :",
     "account.saved": "Jeton enregistré dans ce navigateur.",
     "account.missing":
-      "Saisissez votre jeton pour commencer. Pas encore de jeton ? Sur le serveur : frenchnovel users create vous@exemple.fr",
+      "Saisissez votre jeton pour commencer. Au premier lancement, make serve l’affiche dans le terminal ; sinon, sur le serveur : frenchnovel users create vous@exemple.fr",
     "submit.title": "Choisir un roman",
     "submit.drop": "Déposez un PDF ici, ou",
     "submit.choose": "Choisir un fichier",
@@ -126,7 +126,7 @@ export const STRINGS = {
     "account.balance": "Credits:",
     "account.saved": "Token saved in this browser.",
     "account.missing":
-      "Enter your token to begin. No token yet? On the server: frenchnovel users create you@example.org",
+      "Enter your token to begin. On first start, make serve prints one in the terminal; otherwise, on the server: frenchnovel users create you@example.org",
     "submit.title": "Choose a novel",
     "submit.drop": "Drop a PDF here, or",
     "submit.choose": "Choose a file",
