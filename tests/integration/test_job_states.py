@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.config import Settings
-from frenchnovel.jobs import chunks, service
+from frenchnovel.jobs import chunk_work, service
 from frenchnovel.pipeline.result import ChunkResult, Result, Stats
 from frenchnovel.storage.models import Job, JobChunk
 from tests.integration.conftest import Person, pending_job
@@ -42,12 +42,14 @@ def test_a_chunk_is_claimed_once_and_stored_once(
     result = ChunkResult(first_page=1, last_page=3, tokens=5)
 
     with sessions() as session, session.begin():
-        first_claim = chunks.claim_chunk(session, job_id=job_id, index=0)
-        second_claim = chunks.claim_chunk(session, job_id=job_id, index=0)
-        first_store = chunks.store_chunk(session, job_id=job_id, index=0, chunk=result)
-        second_store = chunks.store_chunk(session, job_id=job_id, index=0, chunk=result)
+        assert service.start(session, job_id=job_id)
+        first_claim = chunk_work.claim(session, job_id=job_id, index=0, task_id="first")
+        second_claim = chunk_work.claim(session, job_id=job_id, index=0, task_id="second")
+        assert first_claim is not None
+        first_store = chunk_work.complete(session, claim=first_claim, result=result)
+        second_store = chunk_work.complete(session, claim=first_claim, result=result)
 
-    assert (first_claim, second_claim, first_store, second_store) == (True, False, True, False)
+    assert (second_claim, first_store.stored, second_store.stored) == (None, True, False)
     with sessions() as session:
         chunk = session.query(JobChunk).filter_by(job_id=job_id).one()
         assert chunk.attempts == 1 and chunk.status == "completed"

@@ -1,7 +1,9 @@
 """Run a one-chunk job in this process: the synchronous path of ``POST /api/v1/process-pdf``.
 
-No transaction is held while the pipeline runs: one short transaction claims the job, the
-pipeline works without the database, and a second short transaction completes or fails it.
+No transaction is held while the pipeline runs: one short transaction claims the job and its
+chunks, the pipeline works without the database, and a second short transaction completes or
+fails it. The chunks go through ``chunk_work`` as the asynchronous path's do (job row locked
+before its chunks), under a task id of their own.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.config import Settings
 from frenchnovel.errors import Cancelled, ErrorCode, FrenchNovelError
-from frenchnovel.jobs import chunks, service
+from frenchnovel.jobs import chunk_work, service
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import Rewriter
 from frenchnovel.storage import files
@@ -54,22 +56,35 @@ def run_sync_job(
 
     Any failure fails the job with its error code and refunds it, exactly once.
     """
+    claims: list[chunk_work.Claim] = []
     with sessions() as session, session.begin():
         if service.start(session, job_id=job_id):
             for index in _chunk_indices(session, job_id):
-                chunks.claim_chunk(session, job_id=job_id, index=index)
+                claim = chunk_work.claim(
+                    session, job_id=job_id, index=index, task_id=sync_task_id(job_id, index)
+                )
+                if claim is not None:
+                    claims.append(claim)
         job = session.get(Job, job_id)
         assert job is not None
     if job.status == "processing":
-        _process(job, sessions=sessions, settings=settings, rewriter_factory=rewriter_factory)
+        _process(
+            job, claims, sessions=sessions, settings=settings, rewriter_factory=rewriter_factory
+        )
     with sessions() as session:
         final = session.get(Job, job_id)
         assert final is not None
         return final
 
 
+def sync_task_id(job_id: str, index: int) -> str:
+    """The task id a chunk run in this process is claimed under (never a Celery task's)."""
+    return f"sync:{job_id}.{index}"
+
+
 def _process(
     job: Job,
+    claims: list[chunk_work.Claim],
     *,
     sessions: sessionmaker[Session],
     settings: Settings,
@@ -83,17 +98,17 @@ def _process(
         options = JobOptions.parse(job.settings)
         rewriter = rewriter_factory(options, settings)
         cancelled = _cancel_check(sessions, job.id)
-        with sessions() as session:
-            planned = session.scalars(
-                select(JobChunk).where(JobChunk.job_id == job.id).order_by(JobChunk.index)
-            )
-            ranges = [(c.index, c.first_page, c.last_page) for c in planned]
         results = []
-        for index, first, last in ranges:
+        for claim in claims:
             result = process_chunk(
-                path, first, last, options, rewriter=rewriter, cancelled=cancelled
+                path,
+                claim.first_page,
+                claim.last_page,
+                options,
+                rewriter=rewriter,
+                cancelled=cancelled,
             )
-            results.append((index, result))
+            results.append((claim, result))
         merged = merge_chunks(
             [r for _, r in results],
             page_count=job.page_count,
@@ -102,8 +117,8 @@ def _process(
         )
         result_path = files.write_result(settings.storage_dir, job.id, merged)
         with sessions() as session, session.begin():
-            for index, result in results:
-                chunks.store_chunk(session, job_id=job.id, index=index, chunk=result)
+            for claim, result in results:
+                chunk_work.complete(session, claim=claim, result=result)
             service.complete(
                 session, job_id=job.id, result=merged, result_path=result_path, settings=settings
             )
