@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.api.app import create_app
-from frenchnovel.billing import credits
 from frenchnovel.config import Settings
 from frenchnovel.jobs.sync import RewriterFactory
-from frenchnovel.storage.accounts import add_user
 from frenchnovel.storage.db import dispose_engines, get_engine, session_factory, upgrade_database
 from frenchnovel.storage.models import Base
 from tests.integration.pdfs import french_paragraphs, render_pdf
+from tests.support.people import Person, add_person
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
@@ -115,28 +113,10 @@ def sessions(settings: Settings) -> sessionmaker[Session]:
     return session_factory(get_engine(settings))
 
 
-@dataclass
-class Person:
-    """Someone with an account: their id, email, token and the headers that carry it."""
-
-    id: int
-    email: str
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
 @pytest.fixture
 def make_person(sessions: sessionmaker[Session], settings: Settings) -> Callable[..., Person]:
     def make(email: str, *, credits_granted: int = 0) -> Person:
-        with sessions() as session, session.begin():
-            user, token = add_user(session, email)
-            credits.ensure_monthly_grant(session, user.id, settings)
-            if credits_granted:
-                credits.grant(session, user.id, credits_granted)
-            return Person(user.id, user.email, token)
+        return add_person(sessions, settings, email, extra=credits_granted)
 
     return make
 
@@ -188,19 +168,6 @@ def other_pdf(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Another 3-page French PDF (different bytes from ``small_pdf``)."""
     out = tmp_path_factory.mktemp("pdfs") / "bel-ami-other-3p.pdf"
     return render_pdf(french_paragraphs(corpus, skip=40, count=6), out)
-
-
-def upload(
-    client: TestClient, person: Person, pdf: Path, path: str = "/api/v1/process-pdf", **fields: Any
-) -> Any:
-    """POST ``pdf`` as ``pdf_file`` with settings ``fields``."""
-    with pdf.open("rb") as handle:
-        return client.post(
-            path,
-            headers=person.headers,
-            files={"pdf_file": (pdf.name, handle, "application/pdf")},
-            data={k: str(v) for k, v in fields.items()},
-        )
 
 
 def pending_job(

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.config import Settings
 from tests.integration import engines
-from tests.integration.conftest import Person, pending_job, upload
+from tests.integration.conftest import pending_job
+from tests.support.people import Person
+from tests.support.uploads import upload
 
 
 def error_of(answer: object) -> tuple[int, str]:

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.storage.models import JobChunk
-from tests.integration.conftest import Person, upload
+from tests.support.people import Person
+from tests.support.uploads import upload
 
 QUEUE_URL = "redis://127.0.0.1:6379/14"
 

@@ -20,7 +20,7 @@ from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.result import ChunkResult, OutputSentence
 from frenchnovel.storage import files
 from frenchnovel.storage.models import CreditEntry, Job, new_job_id, utcnow
-from tests.integration.conftest import Person
+from tests.support.people import Person
 
 PAGES = [(1, 10), (11, 20), (21, 30)]
 

@@ -20,7 +20,9 @@ from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.storage.db import get_engine, session_factory
 from frenchnovel.storage.models import CreditEntry, Job, new_job_id
 from tests.integration import engines
-from tests.integration.conftest import Person, pending_job, upload
+from tests.integration.conftest import pending_job
+from tests.support.people import Person
+from tests.support.uploads import upload
 
 COST = 50
 

@@ -14,7 +14,8 @@ from frenchnovel.errors import FrenchNovelError
 from frenchnovel.storage.models import CreditEntry, Job
 from frenchnovel.worker.dispatch import enqueue_job
 from tests.e2e.stack import claim_redis_database, release_redis_database
-from tests.integration.conftest import Person, pending_job
+from tests.integration.conftest import pending_job
+from tests.support.people import Person
 
 
 def _ledger(sessions: sessionmaker[Session], job_id: str) -> list[str]:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.config import Settings
 from frenchnovel.jobs import service
-from tests.integration.conftest import Person, pending_job
+from tests.integration.conftest import pending_job
+from tests.support.people import Person
 
 
 def _events(client: TestClient, url: str, **kwargs: Any) -> list[tuple[str, dict[str, Any]]]:

@@ -8,7 +8,8 @@ from frenchnovel.config import Settings
 from frenchnovel.jobs import chunk_work, service
 from frenchnovel.pipeline.result import ChunkResult, Result, Stats
 from frenchnovel.storage.models import Job, JobChunk
-from tests.integration.conftest import Person, pending_job
+from tests.integration.conftest import pending_job
+from tests.support.people import Person
 
 
 def test_a_job_cancelled_while_processing_never_becomes_completed(

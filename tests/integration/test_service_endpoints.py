@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 
 from frenchnovel.api.app import create_app
 from frenchnovel.config import Settings
-from tests.integration.conftest import Person, upload
+from tests.support.people import Person
+from tests.support.uploads import upload
 
 
 def _closed_port() -> int:

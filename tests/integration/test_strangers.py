@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.integration.conftest import Person, upload
+from tests.support.people import Person
+from tests.support.uploads import upload
 
 JOB_ROUTES = [
     ("GET", "/api/v1/jobs/{id}"),

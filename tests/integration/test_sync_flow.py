@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from frenchnovel.config import Settings
-from tests.integration.conftest import Person, upload
+from tests.support.people import Person
+from tests.support.uploads import upload
 
 
 def test_a_small_pdf_is_answered_at_once_with_its_sentences(

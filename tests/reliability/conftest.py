@@ -23,12 +23,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from frenchnovel.api.app import create_app
-from frenchnovel.billing import credits
 from frenchnovel.config import Settings
-from frenchnovel.storage.accounts import add_user
 from frenchnovel.storage.db import dispose_engines, get_engine, session_factory, upgrade_database
-from tests.reliability.helpers import PG_ADMIN, Losses, Person
+from tests.reliability.helpers import PG_ADMIN, Losses
 from tests.support.ledger import check_ledger
+from tests.support.people import Person, add_person
 from tests.support.redis_server import RedisServer
 from tests.support.service_stack import FAULT_ENV, ServiceStack
 
@@ -176,12 +175,7 @@ def make_person(engine: Engine) -> Callable[..., Person]:
 
     def make(name: str = "reader", *, extra: int = 0) -> Person:
         email = f"{name}-{uuid.uuid4().hex[:8]}@example.org"
-        with session_factory(engine)() as session, session.begin():
-            user, token = add_user(session, email)
-            credits.ensure_monthly_grant(session, user.id, settings)
-            if extra:
-                credits.grant(session, user.id, extra)
-            return Person(user.id, user.email, token)
+        return add_person(session_factory(engine), settings, email, extra=extra)
 
     return make
 

@@ -17,7 +17,8 @@ from frenchnovel.api.app import API_PREFIX, create_app
 from frenchnovel.config import Settings
 from frenchnovel.storage import accounts
 from frenchnovel.storage.models import ApiToken
-from tests.reliability.helpers import Person, upload
+from tests.support.people import Person
+from tests.support.uploads import upload
 
 
 def _api_routes() -> list[tuple[str, str]]:

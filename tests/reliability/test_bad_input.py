@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 from frenchnovel.api.errors import STATUS_BY_CODE
 from frenchnovel.errors import ErrorCode
 from tests.e2e.stack import Reader, Stack
-from tests.reliability.helpers import Losses, Person, files_in, upload
+from tests.reliability.helpers import Losses, files_in
 from tests.support.bombs import huge_image_pdf, jbig2_pdf
+from tests.support.people import Person
 from tests.support.redis_server import RedisServer
+from tests.support.uploads import upload
 
 ROBUSTNESS = sorted(
     p.name for p in (Path(__file__).parents[3] / "shared/corpus/robustness").glob("*.pdf")

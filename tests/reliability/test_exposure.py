@@ -11,8 +11,10 @@ from urllib.parse import unquote
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.reliability.helpers import Person, files_in, upload
+from tests.reliability.helpers import files_in
+from tests.support.people import Person
 from tests.support.redis_server import RedisServer
+from tests.support.uploads import upload
 
 STATIC = Path(__file__).parents[2] / "src" / "frenchnovel" / "web" / "static"
 

@@ -16,7 +16,7 @@ from schemathesis import checks
 
 from frenchnovel.api.app import create_app
 from frenchnovel.config import Settings
-from tests.reliability.helpers import Person
+from tests.support.people import Person
 
 EXAMPLES = 25
 FUZZ = settings(

@@ -26,7 +26,8 @@ from frenchnovel.pipeline.result import ChunkResult, Result, Stats
 from frenchnovel.storage.db import session_factory
 from frenchnovel.storage.models import User, new_job_id
 from tests.e2e.stack import Reader, wait_for
-from tests.reliability.helpers import Losses, Person
+from tests.reliability.helpers import Losses
+from tests.support.people import Person
 from tests.support.service_stack import ServiceStack
 
 pytestmark = pytest.mark.slow
