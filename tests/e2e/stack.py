@@ -31,6 +31,9 @@ from frenchnovel.storage.accounts import create_user
 from frenchnovel.storage.db import get_engine, session_factory
 from frenchnovel.storage.models import CreditEntry, Job, JobChunk
 from frenchnovel.worker.celery_app import create_celery_app
+from tests.support.redis_databases import claim_redis_database as claim_redis_database
+from tests.support.redis_databases import clear_broker as clear_broker
+from tests.support.redis_databases import release_redis_database as release_redis_database
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
@@ -273,45 +276,6 @@ class Stack:
             job = session.get(Job, job_id)
             assert job is not None
             return job
-
-
-LOCK_KEY = "frenchnovel:e2e:session"
-
-
-def claim_redis_database(first: int = 8) -> str:
-    """``redis://127.0.0.1:6379/<n>`` for a database number no other test session holds (a
-    lock key in it), so that no worker ever consumes another session's messages."""
-    import redis
-
-    for number in range(first, 16):
-        client = redis.Redis.from_url(f"redis://127.0.0.1:6379/{number}")
-        try:
-            if client.set(LOCK_KEY, os.getpid(), nx=True, ex=3600):
-                if client.dbsize() == 1:
-                    return f"redis://127.0.0.1:6379/{number}"
-                client.delete(LOCK_KEY)  # someone uses it without the lock: not ours
-        finally:
-            client.close()
-    raise RuntimeError(f"every Redis database from {first} to 15 is held by another session")
-
-
-def release_redis_database(redis_url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
-    client.close()
-
-
-def clear_broker(redis_url: str) -> None:
-    """Forget every message of this session's broker database, keeping its lock."""
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    for key in client.scan_iter():
-        if key != LOCK_KEY.encode():
-            client.delete(key)
-    client.close()
 
 
 def read_events(url: str, *, timeout: float) -> list[tuple[str, dict[str, Any]]]:

@@ -8,22 +8,23 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.storage.models import JobChunk
 from tests.support.people import Person
+from tests.support.redis_databases import claim_redis_database, release_redis_database
 from tests.support.uploads import upload
-
-QUEUE_URL = "redis://127.0.0.1:6379/14"
 
 
 @pytest.fixture
 def queue() -> Iterator[str]:
-    """A Redis database of its own for the queued tasks, emptied afterwards."""
-    yield QUEUE_URL
-    redis.Redis.from_url(QUEUE_URL).flushdb()
+    """A Redis database claimed for the queued tasks, emptied afterwards."""
+    url = claim_redis_database()
+    try:
+        yield url
+    finally:
+        release_redis_database(url)
 
 
 def _closed_port() -> int:

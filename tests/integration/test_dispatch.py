@@ -13,9 +13,9 @@ from frenchnovel.config import Settings
 from frenchnovel.errors import FrenchNovelError
 from frenchnovel.storage.models import CreditEntry, Job
 from frenchnovel.worker.dispatch import enqueue_job
-from tests.e2e.stack import claim_redis_database, release_redis_database
 from tests.integration.conftest import pending_job
 from tests.support.people import Person
+from tests.support.redis_databases import claim_redis_database, release_redis_database
 
 
 def _ledger(sessions: sessionmaker[Session], job_id: str) -> list[str]:

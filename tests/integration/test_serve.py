@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.redis_databases import claim_redis_database, release_redis_database
+
 CLI = [sys.executable, "-m", "frenchnovel.cli"]
 
 
@@ -24,16 +26,21 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def environment(tmp_path: Path) -> dict[str, str]:
-    """A one-machine configuration: SQLite under a fresh STORAGE_DIR, Candide answered at once."""
+def environment(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A one-machine configuration: SQLite under a fresh STORAGE_DIR, Candide answered at once,
+    and a Redis database claimed for this test alone."""
+    redis_url = claim_redis_database()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
         STORAGE_DIR=str(tmp_path / "var"),
-        REDIS_URL="redis://127.0.0.1:6379/15",
+        REDIS_URL=redis_url,
         ASYNC_PROCESSING_ENABLED="false",
         CHUNKING_THRESHOLD_PAGES="100",
     )
-    return env
+    try:
+        yield env
+    finally:
+        release_redis_database(redis_url)
 
 
 def _run(env: dict[str, str], *args: str) -> str:
