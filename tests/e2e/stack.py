@@ -7,7 +7,6 @@ database can tell (chunk rows, ledger lines).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -34,6 +33,7 @@ from frenchnovel.worker.celery_app import create_celery_app
 from tests.support.redis_databases import claim_redis_database as claim_redis_database
 from tests.support.redis_databases import clear_broker as clear_broker
 from tests.support.redis_databases import release_redis_database as release_redis_database
+from tests.support.sse import sse_events
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
@@ -280,13 +280,6 @@ class Stack:
 
 def read_events(url: str, *, timeout: float) -> list[tuple[str, dict[str, Any]]]:
     """Read a Server-Sent Events stream until it ends; ``(event, data)`` pairs."""
-    received: list[tuple[str, dict[str, Any]]] = []
-    event = ""
     with httpx.stream("GET", url, timeout=timeout) as answer:
         assert answer.status_code == 200, answer.read()
-        for line in answer.iter_lines():
-            if line.startswith("event: "):
-                event = line.removeprefix("event: ")
-            elif line.startswith("data: "):
-                received.append((event, json.loads(line.removeprefix("data: "))))
-    return received
+        return list(sse_events(answer.iter_lines()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import httpx
 from frenchnovel.storage import files
 from frenchnovel.worker.chunk_flow import merge
 from tests.e2e.stack import Stack, read_events
+from tests.support.sse import sse_events
 
 
 def test_a_300_page_novel_is_accepted_at_once_and_completes_with_the_sentences_of_the_cli(
@@ -88,11 +88,7 @@ def test_a_stranger_cannot_follow_my_job_and_a_missing_token_is_refused(
 
 def read_events_until_first(url: str) -> tuple[str, str]:
     """The first event of a stream (the job's current state), then hang up."""
-    event = ""
     with httpx.stream("GET", url, timeout=30) as answer:
-        for line in answer.iter_lines():
-            if line.startswith("event: "):
-                event = line.removeprefix("event: ")
-            elif line.startswith("data: "):
-                return event, json.loads(line.removeprefix("data: "))["job_id"]
+        for event, data in sse_events(answer.iter_lines()):
+            return event, data["job_id"]
     raise AssertionError("the stream ended without an event")

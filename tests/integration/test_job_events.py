@@ -3,7 +3,6 @@ with the job's state and ends on a terminal event."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -13,20 +12,14 @@ from frenchnovel.config import Settings
 from frenchnovel.jobs import service
 from tests.integration.conftest import pending_job
 from tests.support.people import Person
+from tests.support.sse import sse_events
 
 
 def _events(client: TestClient, url: str, **kwargs: Any) -> list[tuple[str, dict[str, Any]]]:
-    received = []
-    event = ""
     with client.stream("GET", url, **kwargs) as answer:
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith("text/event-stream")
-        for line in answer.iter_lines():
-            if line.startswith("event: "):
-                event = line.removeprefix("event: ")
-            elif line.startswith("data: "):
-                received.append((event, json.loads(line.removeprefix("data: "))))
-    return received
+        return list(sse_events(answer.iter_lines()))
 
 
 def test_a_cancelled_job_streams_its_state_once_and_the_stream_ends(
