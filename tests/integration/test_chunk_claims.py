@@ -121,11 +121,10 @@ def test_the_last_chunk_claims_the_merge_and_only_once(
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # real row locks
 def test_chunks_finishing_together_count_each_once_and_claim_one_merge(
-    sessions: sessionmaker[Session], settings: Settings, owner: Person, database_url: str
+    sessions: sessionmaker[Session], settings: Settings, owner: Person
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("row locks under real concurrency: PostgreSQL")
     job_id = _async_job(sessions, settings, owner)
     claims = [_claim(sessions, job_id, i, f"t{i}") for i in range(3)]
     barrier = threading.Barrier(3)

@@ -1,1 +1,1 @@
-"""The pure pipeline: validate → plan → extract → segment → rewrite → merge (no database, no Celery)."""
+"""The pure pipeline: validate, plan, extract, segment, rewrite, merge (no database, no Celery)."""
