@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.config import Settings
 from frenchnovel.storage.accounts import create_user
-from frenchnovel.storage.db import get_engine, session_factory
+from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import CreditEntry, Job, JobChunk
 from frenchnovel.worker.celery_app import create_celery_app
 from tests.support.redis_databases import claim_redis_database as claim_redis_database
@@ -149,7 +149,7 @@ class Stack:
 
     @property
     def sessions(self) -> sessionmaker[Session]:
-        return session_factory(get_engine(self.settings))
+        return get_sessions(self.settings)
 
     def _spawn(self, args: list[str], env: dict[str, str], label: str) -> Process:
         log = self.logs / f"{label}-{uuid.uuid4().hex[:6]}.log"

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from frenchnovel.api.app import create_app
 from frenchnovel.config import Settings
 from frenchnovel.jobs.sync import RewriterFactory
-from frenchnovel.storage.db import dispose_engines, get_engine, session_factory, upgrade_database
+from frenchnovel.storage.db import dispose_engines, get_engine, get_sessions, upgrade_database
 from frenchnovel.storage.models import Base
 from tests.integration.pdfs import french_paragraphs, render_pdf
 from tests.support.people import Person, add_person
@@ -110,7 +110,7 @@ def settings(make_settings: Callable[..., Settings]) -> Settings:
 
 @pytest.fixture
 def sessions(settings: Settings) -> sessionmaker[Session]:
-    return session_factory(get_engine(settings))
+    return get_sessions(settings)
 
 
 @pytest.fixture

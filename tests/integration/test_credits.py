@@ -17,7 +17,7 @@ from frenchnovel.config import Settings
 from frenchnovel.jobs import service
 from frenchnovel.jobs.submission import Submission
 from frenchnovel.pipeline.options import JobOptions
-from frenchnovel.storage.db import get_engine, session_factory
+from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import CreditEntry, Job, new_job_id
 from tests.integration import engines
 from tests.integration.conftest import pending_job
@@ -48,7 +48,7 @@ def _submission() -> Submission:
 
 def _submit_concurrently(settings: Settings, person: Person, count: int) -> list[str]:
     """``count`` submissions at once, each in its own thread, session and transaction."""
-    sessions = session_factory(get_engine(settings))
+    sessions = get_sessions(settings)
 
     def one(_: int) -> str:
         try:

@@ -18,7 +18,7 @@ from frenchnovel.api.schemas import ErrorBody
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.jobs.sync import RewriterFactory
 from frenchnovel.pipeline.rewrite import get_rewriter
-from frenchnovel.storage.db import ensure_schema, get_engine, session_factory
+from frenchnovel.storage.db import ensure_schema, get_sessions
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -78,7 +78,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.debug = settings.debug
-    app.state.sessions = session_factory(get_engine(settings))
+    app.state.sessions = get_sessions(settings)
     app.state.rewriter_factory = rewriter_factory or get_rewriter
     app.state.broker = "not configured"
     install_error_handlers(app)

@@ -104,6 +104,11 @@ def job_total(session: Session, job_id: str) -> int:
     return int(total or 0)
 
 
+def affordable(current: int, amount: int, floor: int) -> bool:
+    """Whether spending ``amount`` from a balance of ``current`` keeps it at or above ``floor``."""
+    return current - amount >= floor
+
+
 def reserve(session: Session, *, user_id: int, job_id: str, amount: int, floor: int) -> int:
     """Reserve ``amount`` credits for a job; the caller holds ``lock_user``.
 
@@ -111,7 +116,7 @@ def reserve(session: Session, *, user_id: int, job_id: str, amount: int, floor: 
     balance after the reservation.
     """
     current = balance(session, user_id)
-    if current - amount < floor:
+    if not affordable(current, amount, floor):
         raise InsufficientCredits(
             f"this file needs {amount} credits and the balance is {current} "
             f"(the balance may not fall below {floor})"
@@ -218,11 +223,11 @@ def summary(session: Session, user_id: int, settings: Settings) -> CreditSummary
 def grant_credits_by_email(email: str, amount: int, settings: Settings | None = None) -> int:
     """Grant credits to the user ``email`` (``frenchnovel credits grant``); returns the balance."""
     from frenchnovel.storage.accounts import find_user
-    from frenchnovel.storage.db import ensure_schema, get_engine, session_factory
+    from frenchnovel.storage.db import ensure_schema, get_sessions
 
     settings = settings or get_settings()
     ensure_schema(settings)
-    with session_factory(get_engine(settings))() as session, session.begin():
+    with get_sessions(settings)() as session, session.begin():
         user = find_user(session, email)
         ensure_monthly_grant(session, user.id, settings)
         return grant(session, user.id, amount, note="granted by an administrator")

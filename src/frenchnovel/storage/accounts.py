@@ -80,11 +80,11 @@ def find_user(session: Session, email: str) -> User:
 def create_user(email: str, *, credits: int = 0, settings: Settings | None = None) -> str:
     """Create a user (``frenchnovel users create``), grant ``credits``, return its token."""
     from frenchnovel.billing.credits import grant
-    from frenchnovel.storage.db import ensure_schema, get_engine, session_factory
+    from frenchnovel.storage.db import ensure_schema, get_sessions
 
     settings = settings or get_settings()
     ensure_schema(settings)
-    with session_factory(get_engine(settings))() as session, session.begin():
+    with get_sessions(settings)() as session, session.begin():
         user, token = add_user(session, email)
         if credits:
             grant(session, user.id, credits, note="granted on creation")
@@ -99,10 +99,10 @@ def create_first_user(settings: Settings) -> str | None:
 
     Returns None when any user exists already: accounts are then managed with the CLI.
     """
-    from frenchnovel.storage.db import ensure_schema, get_engine, session_factory
+    from frenchnovel.storage.db import ensure_schema, get_sessions
 
     ensure_schema(settings)
-    with session_factory(get_engine(settings))() as session, session.begin():
+    with get_sessions(settings)() as session, session.begin():
         if session.scalar(select(User.id).limit(1)) is not None:
             return None
         _user, token = add_user(session, LOCAL_READER)

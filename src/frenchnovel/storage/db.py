@@ -79,6 +79,11 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def get_sessions(settings: Settings | None = None) -> sessionmaker[Session]:
+    """Sessions on the process-wide engine of the configured database."""
+    return session_factory(get_engine(settings))
+
+
 def lock_user(session: Session, user_id: int) -> None:
     """Hold the user's row lock until the transaction ends.
 

@@ -27,7 +27,7 @@ from frenchnovel.jobs.merging import merge_job
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.result import ChunkResult
 from frenchnovel.storage import files
-from frenchnovel.storage.db import get_engine, session_factory
+from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import Job
 from frenchnovel.worker import faults
 
@@ -43,11 +43,6 @@ class RetryLater:
 
     countdown: float
     error: Exception
-
-
-def sessions(settings: Settings) -> sessionmaker[Session]:
-    """The session factory of this worker process."""
-    return session_factory(get_engine(settings))
 
 
 def backoff(attempt: int) -> float:
@@ -75,7 +70,7 @@ def cancel_check(factory: sessionmaker[Session], job_id: str) -> Callable[[], bo
 def run_chunk(job_id: str, index: int, *, task_id: str, settings: Settings) -> RetryLater | None:
     """Process chunk ``index`` of ``job_id`` for the task ``task_id``; None when nothing more is
     to be done for this message, ``RetryLater`` when the task should retry."""
-    factory = sessions(settings)
+    factory = get_sessions(settings)
     with factory() as session, session.begin():
         claim = chunk_work.claim(session, job_id=job_id, index=index, task_id=task_id)
         job = session.get(Job, job_id)

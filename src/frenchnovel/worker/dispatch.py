@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.errors import ErrorCode, FrenchNovelError
 from frenchnovel.jobs import events, service
-from frenchnovel.storage.db import get_engine, session_factory
+from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import JobChunk
 from frenchnovel.worker.celery_app import get_celery
 
@@ -44,7 +44,7 @@ def enqueue_job(
     PROCESSING_ERROR and is refunded, and the error is raised for the caller to report.
     """
     settings = settings or get_settings()
-    sessions = sessions or session_factory(get_engine(settings))
+    sessions = sessions or get_sessions(settings)
     with sessions() as session, session.begin():
         if not service.start(session, job_id=job_id, step="queued"):
             return 0
@@ -100,7 +100,7 @@ def revoke_job(job_id: str, *, settings: Settings | None = None) -> None:
     events.publish(settings, job_id, events.CANCELLED)
     if not settings.redis_url:
         return
-    with session_factory(get_engine(settings))() as session:
+    with get_sessions(settings)() as session:
         indices = list(session.scalars(select(JobChunk.index).where(JobChunk.job_id == job_id)))
     if indices:
         get_celery(settings).control.revoke([chunk_task_id(job_id, i) for i in indices])

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from frenchnovel.config import get_settings
 from frenchnovel.jobs import events, maintenance
+from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import utcnow
 from frenchnovel.worker import chunk_flow
 
@@ -42,14 +43,14 @@ def process_chunk(self: Any, job_id: str, index: int) -> None:
 def merge_job(job_id: str) -> None:
     """Merge a job whose chunks are all done (idempotent: a second run changes nothing)."""
     settings = get_settings()
-    chunk_flow.merge(chunk_flow.sessions(settings), settings, job_id)
+    chunk_flow.merge(get_sessions(settings), settings, job_id)
 
 
 @shared_task(name="frenchnovel.reap_stuck_jobs")  # type: ignore[untyped-decorator]
 def reap_stuck_jobs() -> list[str]:
     """Fail with TASK_TIMEOUT the jobs without progress for TASK_TIMEOUT_SECONDS."""
     settings = get_settings()
-    with chunk_flow.sessions(settings)() as session, session.begin():
+    with get_sessions(settings)() as session, session.begin():
         reaped = maintenance.reap_stuck_jobs(session, settings=settings, now=utcnow())
     for job_id in reaped:
         log.warning("job %s failed: no progress for %s s", job_id, settings.task_timeout_seconds)
@@ -62,7 +63,7 @@ def cleanup_old_jobs() -> list[str]:
     """Remove files and results of jobs finished more than JOB_RETENTION_HOURS ago."""
     settings = get_settings()
     now = utcnow()
-    with chunk_flow.sessions(settings)() as session, session.begin():
+    with get_sessions(settings)() as session, session.begin():
         purged = maintenance.purge_old_jobs(session, settings=settings, now=now)
         maintenance.remove_orphan_uploads(session, storage_dir=settings.storage_dir, now=now)
     log.info("purged the files of %d old jobs", len(purged))

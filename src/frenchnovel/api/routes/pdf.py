@@ -166,7 +166,7 @@ def _estimate(
         engine=cost.engine,
         model=cost.model,
         balance=balance,
-        allowed=balance - cost.credits >= settings.credit_overdraft_floor,
+        allowed=credits.affordable(balance, cost.credits, settings.credit_overdraft_floor),
         is_async=cost.is_async,
     )
 
