@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 from frenchnovel.errors import ErrorCode, InputError
 from frenchnovel.pipeline.hyphenation import join_lines
 from frenchnovel.pipeline.layout import Line, RawPage, body_lines, read_page
+from frenchnovel.pipeline.pdfium_lock import PDFIUM
 
 _TERMINAL = (".", "!", "?", "…", "»", ":", '"', "”")
 _INDENT = 0.5  # of a line's height: how far right a line starts to count as indented
@@ -55,12 +56,13 @@ class PdfSource:
 
     def __init__(self, path: Path, *, fix_hyphenation: bool = True) -> None:
         try:
-            self._pdf = pdfium.PdfDocument(str(path))
+            with PDFIUM:
+                self._pdf = pdfium.PdfDocument(str(path))
+                self.page_count = len(self._pdf)
         except pdfium.PdfiumError as exc:
             raise InputError(
                 f"the PDF cannot be opened ({exc})", code=ErrorCode.INVALID_PDF
             ) from None
-        self.page_count = len(self._pdf)
         self._fix_hyphenation = fix_hyphenation
         self._raw: dict[int, RawPage] = {}
         self._pages: dict[int, PageText] = {}
@@ -68,7 +70,8 @@ class PdfSource:
     def raw(self, number: int) -> RawPage:
         """Page ``number``'s lines before furniture removal (cached)."""
         if number not in self._raw:
-            self._raw[number] = read_page(self._pdf, number)
+            with PDFIUM:
+                self._raw[number] = read_page(self._pdf, number)
         return self._raw[number]
 
     def page(self, number: int) -> PageText:
@@ -92,7 +95,8 @@ class PdfSource:
 
     def close(self) -> None:
         """Release PDFium's document."""
-        self._pdf.close()
+        with PDFIUM:
+            self._pdf.close()
 
 
 def page_from_lines(number: int, lines: Sequence[Line], *, fix_hyphenation: bool) -> PageText:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from frenchnovel.pipeline.pdfium_lock import PDFIUM
 from frenchnovel.pipeline.validate import TEXT_SUFFIXES
 
 MAX_CHUNKS = 100
@@ -45,11 +46,12 @@ def estimate_characters(path: Path, page_count: int) -> int:
     count = min(page_count, _ESTIMATE_SAMPLE)
     # the middle of each stretch: covers and back pages weigh no more than any other page
     sample = sorted({int((k + 0.5) * page_count / count) for k in range(count)})
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        counts = [_page_chars(pdf, index) for index in sample]
-    finally:
-        pdf.close()
+    with PDFIUM:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            counts = [_page_chars(pdf, index) for index in sample]
+        finally:
+            pdf.close()
     return round(sum(counts) / len(counts) * page_count)
 
 

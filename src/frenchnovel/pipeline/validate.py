@@ -14,6 +14,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from frenchnovel.errors import ErrorCode, InputError
+from frenchnovel.pipeline.pdfium_lock import PDFIUM
 
 _MAGIC = b"%PDF-"
 _HEADER_WINDOW = 1024  # PDF readers accept junk before the header within the first kilobyte
@@ -54,6 +55,12 @@ def validate_pdf(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
         head = handle.read(_HEADER_WINDOW)
     if _MAGIC not in head:
         raise InputError("the file is not a PDF (it does not start with %PDF-)")
+    with PDFIUM:
+        return PdfInfo(_checked_document(path, max_pages), size)
+
+
+def _checked_document(path: Path, max_pages: int) -> int:
+    """The page count of a PDF that opens, has pages and a text layer (PDFium held)."""
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -74,7 +81,7 @@ def validate_pdf(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
             )
     finally:
         pdf.close()
-    return PdfInfo(page_count, size)
+    return page_count
 
 
 def _checked_size(path: Path, max_bytes: int) -> int:
