@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -161,3 +163,22 @@ def test_my_default_settings_apply_to_my_next_job(
     assert stored["sentence_length_limit"] == 20
     job = client.get(f"/api/v1/jobs/{job_id}", headers=owner.headers).json()
     assert job["settings"]["sentence_length_limit"] == 20
+
+
+def test_uploads_processed_at_the_same_time_get_what_one_at_a_time_gets(
+    client: TestClient, owner: Person, stranger: Person, small_pdf: Path, other_pdf: Path
+) -> None:
+    # The API validates, extracts and rewrites in its thread pool: PDFium and the engine must
+    # not mix up documents that are in flight together. Each (file, limit) is a distinct job.
+    cases = [(pdf, limit) for pdf in (small_pdf, other_pdf) for limit in (6, 8, 10, 12)]
+
+    def sentences(person: Person, case: tuple[Path, int]) -> Any:
+        answer = upload(client, person, case[0], sentence_length_limit=case[1])
+        assert answer.status_code == 200, answer.text
+        return answer.json()["sentences"]
+
+    alone = [sentences(owner, case) for case in cases]
+    with ThreadPoolExecutor(max_workers=len(cases)) as pool:
+        together = list(pool.map(lambda case: sentences(stranger, case), cases))
+
+    assert together == alone

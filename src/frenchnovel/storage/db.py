@@ -87,11 +87,16 @@ def get_sessions(settings: Settings | None = None) -> sessionmaker[Session]:
 def lock_user(session: Session, user_id: int) -> None:
     """Hold the user's row lock until the transaction ends.
 
-    PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite has no row locks, so a write to the row takes
-    the database write lock now, before the balance is read, which serialises writers the same way.
+    PostgreSQL: ``SELECT ... FOR NO KEY UPDATE``, which serialises the holders of this lock but
+    not the foreign-key checks of rows that reference the user (they take KEY SHARE). ``FOR
+    UPDATE`` would conflict with those: two transactions that had each updated their own job
+    twice (the second update re-checks the job's foreign key) then deadlocked upgrading to it.
+    SQLite has no row locks, so a write to the row takes the database write lock now, before the
+    balance is read, which serialises writers the same way.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(User.id).where(User.id == user_id).with_for_update())
+        mine = select(User.id).where(User.id == user_id).with_for_update(key_share=True)
+        session.execute(mine)
     else:
         session.execute(update(User).where(User.id == user_id).values(locked_at=utcnow()))
 
