@@ -12,7 +12,7 @@ import pytest
 
 from frenchnovel.storage.db import dispose_engines
 from tests.e2e.conftest import SMALL_CHUNKS
-from tests.e2e.stack import Stack, read_events
+from tests.e2e.stack import Stack, read_events, wait_for
 
 
 @pytest.fixture
@@ -37,6 +37,13 @@ def test_serve_alone_runs_a_large_novel_through_its_own_redis_worker_and_beat(
     children = server.children(recursive=True)
     names = " ".join(" ".join(child.cmdline()) for child in children)
     assert "redis-server" in names and "cli worker" in names and "cli beat" in names
+    # A worker that dies (a broker gone away can end one) is started again by the server.
+    worker = next(c for c in server.children() if "cli worker" in " ".join(c.cmdline()))
+    worker.kill()
+    replacement = wait_for(
+        lambda: _worker_other_than(server, worker.pid), timeout=60, what="a new worker"
+    )
+    children = server.children(recursive=True)
 
     accepted = bare_service.submit(owner, novels["short"])
 
@@ -52,3 +59,14 @@ def test_serve_alone_runs_a_large_novel_through_its_own_redis_worker_and_beat(
     bare_service.api.popen.wait(60)
     _, alive = psutil.wait_procs(children, timeout=30)
     assert not alive, [" ".join(p.cmdline()) for p in alive]
+    assert not replacement.is_running()
+
+
+def _worker_other_than(server: psutil.Process, pid: int) -> psutil.Process | None:
+    for child in server.children():
+        try:
+            if child.pid != pid and "cli worker" in " ".join(child.cmdline()):
+                return child
+        except psutil.NoSuchProcess:
+            continue
+    return None

@@ -251,10 +251,13 @@ def test_an_unexpected_server_error_has_the_one_error_shape(
 def test_framework_errors_have_the_one_error_shape(client: TestClient, owner: Person) -> None:
     missing = client.get("/api/v1/no-such-thing", headers=owner.headers)
     wrong_method = client.delete("/api/v1/jobs", headers=owner.headers)
+    get_on_a_post = client.get("/api/v1/process-pdf", headers=owner.headers)
     bad_query = client.get("/api/v1/jobs?per_page=0", headers=owner.headers)
     bad_format = client.get(f"/api/v1/jobs/{uuid.uuid4()}/result?format=pdf", headers=owner.headers)
 
     assert error_of(missing) == (404, "NOT_FOUND")
     assert error_of(wrong_method) == (405, "METHOD_NOT_ALLOWED")
+    assert error_of(get_on_a_post) == (405, "METHOD_NOT_ALLOWED")
+    assert get_on_a_post.headers["allow"] == "POST"
     assert error_of(bad_query) == (422, "INVALID_REQUEST")
     assert error_of(bad_format) == (422, "INVALID_REQUEST")

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frenchnovel.api import metrics
@@ -97,5 +98,16 @@ def create_app(
     app.include_router(health.router)
     if (STATIC_DIR / "index.html").exists():
         # Mounted last: the API and /docs win over files of the same name.
-        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
+        app.router.routes.append(_Page("/", StaticFiles(directory=STATIC_DIR, html=True)))
     return app
+
+
+class _Page(Mount):
+    """The web page's files at ``/``, but nothing under the API's prefix: there a GET on a
+    POST-only route answers 405 (Allow: POST), not the page's 404."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = scope.get("path", "")
+        if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+            return Match.NONE, {}
+        return super().matches(scope)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
 
 import uvicorn
 
@@ -17,17 +20,33 @@ def serve(host: str = "127.0.0.1", port: int = 5000) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
     if settings.redis_url:
-        app = create_app(settings)
-        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+        _run(create_app(settings), host, port)
         return
     # One machine, nothing configured: the embedded Redis, a worker and beat run beside the API.
     from frenchnovel.worker.local_stack import local_stack
 
-    with local_stack(settings) as stack_settings:
-        _welcome_first_reader(stack_settings, host, port)
-        app = create_app(stack_settings)
+    with local_stack(settings) as stack:
+        _welcome_first_reader(stack.settings, host, port)
+        app = create_app(stack.settings)
         app.state.broker = "embedded"
-        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+        _run(app, host, port, on_exit=stack.supervisor.stop_watching)
+
+
+class _Server(uvicorn.Server):
+    """Uvicorn's server, telling ``on_exit`` as soon as a signal asks it to stop."""
+
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_exit = on_exit
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self._on_exit()
+        super().handle_exit(sig, frame)
+
+
+def _run(app: Any, host: str, port: int, on_exit: Callable[[], None] = lambda: None) -> None:
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)
+    _Server(config, on_exit).run()
 
 
 def _welcome_first_reader(settings: Settings, host: str, port: int) -> None:

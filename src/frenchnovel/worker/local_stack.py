@@ -1,5 +1,6 @@
 """Everything ``frenchnovel serve`` needs besides the API on one machine: the embedded Redis,
-one worker and beat, started as child processes and stopped with the server."""
+one worker and beat, started as child processes, restarted when they exit on their own (a
+worker can exit when its broker goes away), and stopped with the server."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.storage.db import ensure_schema
@@ -17,6 +21,10 @@ from frenchnovel.worker.embedded import EmbeddedRedis, die_with_parent, start_em
 log = logging.getLogger(__name__)
 
 STOP_SECONDS = 15
+RESTART_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
+"""Seconds before restarting a child that exited, growing while it keeps exiting."""
+STEADY_SECONDS = 60.0
+"""A child that ran this long before exiting is restarted after the first delay again."""
 
 
 def _spawn(command: str) -> subprocess.Popen[bytes]:
@@ -39,16 +47,71 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+class Supervisor:
+    """Keeps ``serve``'s children running: one that exits is started again, after a delay that
+    grows while it keeps failing, until ``stop``."""
+
+    def __init__(self, commands: list[str]) -> None:
+        self.children = {command: _spawn(command) for command in commands}
+        self.restarts = dict.fromkeys(commands, 0)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="supervisor", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        failures = dict.fromkeys(self.children, 0)
+        started = {command: time.monotonic() for command in self.children}
+        while not self._stopping.wait(0.5):
+            for command, process in list(self.children.items()):
+                if process.poll() is None:
+                    continue
+                if time.monotonic() - started[command] > STEADY_SECONDS:
+                    failures[command] = 0
+                delay = RESTART_DELAYS[min(failures[command], len(RESTART_DELAYS) - 1)]
+                log.warning(
+                    "the %s exited with status %s; starting it again in %.0f s",
+                    command,
+                    process.returncode,
+                    delay,
+                )
+                if self._stopping.wait(delay):
+                    return
+                failures[command] += 1
+                self.restarts[command] += 1
+                started[command] = time.monotonic()
+                self.children[command] = _spawn(command)
+
+    def stop_watching(self) -> None:
+        """Restart nothing from now on (the server is shutting down: its children get its
+        signal too, and must not be started again)."""
+        self._stopping.set()
+
+    def stop(self) -> None:
+        """Stop watching, then stop every child."""
+        self.stop_watching()
+        self._thread.join()
+        for process in self.children.values():
+            _stop(process)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalStack:
+    """The settings to serve with and the supervisor of the worker and beat."""
+
+    settings: Settings
+    supervisor: Supervisor
+
+
 @contextmanager
-def local_stack(settings: Settings | None = None) -> Iterator[Settings]:
+def local_stack(settings: Settings | None = None) -> Iterator[LocalStack]:
     """Run the embedded Redis (when ``REDIS_URL`` is unset), a worker and beat meanwhile.
 
-    Yields the settings to serve with: ``REDIS_URL`` now names the embedded server, in this
-    process's environment too, so that the children inherit it.
+    Its settings are the ones to serve with: ``REDIS_URL`` now names the embedded server, in
+    this process's environment too, so that the children inherit it.
     """
     settings = settings or get_settings()
     embedded: EmbeddedRedis | None = None
-    children: list[subprocess.Popen[bytes]] = []
+    supervisor: Supervisor | None = None
     try:
         if not settings.redis_url:
             embedded = start_embedded_redis(settings.storage_dir)
@@ -57,11 +120,11 @@ def local_stack(settings: Settings | None = None) -> Iterator[Settings]:
             settings = get_settings()
         # Migrate before the children start, so that no two processes race to do it.
         ensure_schema(settings)
-        children = [_spawn("worker"), _spawn("beat")]
-        yield settings
+        supervisor = Supervisor(["worker", "beat"])
+        yield LocalStack(settings, supervisor)
     finally:
-        for child in children:
-            _stop(child)
+        if supervisor is not None:
+            supervisor.stop()
         if embedded is not None:
             embedded.stop()
             os.environ.pop("REDIS_URL", None)
