@@ -241,6 +241,17 @@ def test_a_piece_never_ends_on_an_article_or_a_preposition() -> None:
     assert_well_formed(source, pieces)
 
 
+def test_an_adjective_is_not_cut_from_the_noun_it_comes_before() -> None:
+    source = (
+        "Il y avait en Westphalie, dans le château de M. le baron de Thunder-ten-tronckh, un "
+        "jeune garçon à qui la nature avait donné les mœurs les plus douces."
+    )
+    pieces = rewrite(source)
+    assert not any(piece.endswith("jeune.") for piece in pieces), pieces
+    assert any("jeune garçon" in piece for piece in pieces), pieces
+    assert_well_formed(source, pieces)
+
+
 @pytest.mark.parametrize("limit", [3, 5, 8, 12])
 def test_every_piece_respects_the_word_limit(limit: int) -> None:
     source = (

@@ -179,6 +179,8 @@ def _leans_right(toks: _Tokens, i: int) -> bool:
         return True
     if pos == "AUX" and (toks.dep[i].startswith("aux") or toks.dep[i] == "cop"):
         return True
+    if pos == "ADJ" and toks.dep[i] == "amod" and i < toks.head[i] <= i + 3:
+        return True  # « un jeune | garçon », « d'un bon | et honnête gentilhomme »
     return lower in _LEANING_WORDS and toks.head[i] > i
 
 
