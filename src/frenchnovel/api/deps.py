@@ -38,14 +38,19 @@ def get_session(request: Request) -> Iterator[Session]:
 
 def get_current_user(request: Request) -> AuthenticatedUser:
     """The owner of the ``Authorization: Bearer <token>`` header, or 401 ``UNAUTHORIZED``."""
+    with get_sessions(request)() as session:
+        return user_of(session, request)
+
+
+def user_of(session: Session, request: Request) -> AuthenticatedUser:
+    """``get_current_user`` in a session of the caller's (one connection for a whole request)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("send your API token as 'Authorization: Bearer <token>'")
-    with get_sessions(request)() as session:
-        user = authenticate(session, token.strip())
-        if user is None:
-            raise Unauthorized("this API token is not valid")
-        return AuthenticatedUser(id=user.id, email=user.email)
+    user = authenticate(session, token.strip())
+    if user is None:
+        raise Unauthorized("this API token is not valid")
+    return AuthenticatedUser(id=user.id, email=user.email)
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
