@@ -26,6 +26,7 @@ _TERMINAL = (".", "!", "?", "…", "»", ":", '"', "”")
 _INDENT = 0.5  # of a line's height: how far right a line starts to count as indented
 _SHORT = 1.5  # of a line's height: how far from the right margin a line ends to count as short
 _GAP = 1.6  # of the usual line pitch: a larger vertical gap separates paragraphs (or stanzas)
+_SAME_TYPE = 0.15  # relative difference of line heights within which two lines share a type size
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +126,18 @@ def page_from_lines(number: int, lines: Sequence[Line], *, fix_hyphenation: bool
         inset_left, inset_right = line.left - margin_left, margin_right - line.right
         return indented(line) and abs(inset_left - inset_right) < 2 * height
 
+    def one_heading(a: Line, b: Line) -> bool:
+        # centred lines in the same type: « Chapitre premier » over a larger title is two
+        same_type = abs(a.height - b.height) <= _SAME_TYPE * max(a.height, b.height)
+        return centred(a) and centred(b) and same_type
+
     fragments: list[str] = []
     current = lines[0].text
     for previous, line in itertools.pairwise(lines):
         step = previous.top - line.top
         # larger type (headings) is set with a proportionally larger pitch
         usual = pitch * max(previous.height, line.height) / height
-        starts = indented(line) and not (centred(line) and centred(previous))
+        starts = indented(line) and not one_heading(previous, line)
         if previous.text.endswith("\ufffe"):
             broken = False  # a word hyphenated at the line end goes on
         else:
