@@ -252,6 +252,23 @@ def test_an_adjective_is_not_cut_from_the_noun_it_comes_before() -> None:
     assert_well_formed(source, pieces)
 
 
+def test_a_name_of_two_words_stays_whole() -> None:
+    source = (
+        "Ce qui est hors de doute, c'est que la soeur Simplice, unique témoin de la chose qui se "
+        "passait, a souvent raconté qu'au moment où Jean Valjean parla à l'oreille de Fantine, "
+        "elle vit distinctement poindre un ineffable sourire sur ces lèvres pâles."
+    )
+    pieces = rewrite(source)
+    assert any("Jean Valjean" in piece for piece in pieces), pieces
+    assert_well_formed(source, pieces)
+
+
+def test_the_pieces_of_a_question_that_still_ask_end_with_a_question_mark() -> None:
+    source = "Le chien connaissait-il et reconnaissait-il donc le maître coq ?"
+    pieces = rewrite(source, sentence_length_limit=5)
+    assert pieces == ["Le chien connaissait-il ?", "Reconnaissait-il donc le maître coq ?"]
+
+
 @pytest.mark.parametrize("limit", [3, 5, 8, 12])
 def test_every_piece_respects_the_word_limit(limit: int) -> None:
     source = (

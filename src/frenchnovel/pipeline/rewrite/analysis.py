@@ -181,6 +181,10 @@ def _leans_right(toks: _Tokens, i: int) -> bool:
         return True
     if pos == "ADJ" and toks.dep[i] == "amod" and i < toks.head[i] <= i + 3:
         return True  # « un jeune | garçon », « d'un bon | et honnête gentilhomme »
+    if pos == "NUM" and toks.dep[i] == "nummod" and i < toks.head[i] <= i + 2:
+        return True  # « cent | sous », « trois | fauteuils »
+    if pos == "PROPN" and i + 1 < len(toks.pos) and toks.pos[i + 1] == "PROPN":
+        return toks.head[i + 1] == i or toks.head[i] == i + 1  # « Jean | Valjean »
     return lower in _LEANING_WORDS and toks.head[i] > i
 
 

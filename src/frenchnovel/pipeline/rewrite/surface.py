@@ -11,6 +11,9 @@ _LEADING = re.compile(r"^[\s,;:—–\-)]+")
 _TRAILING = re.compile(r"[\s,;:—–\-(«“]+$")
 _ENDED = re.compile(r"[.!?…][»”\"')\]_\s]*$")
 _FIRST_LETTER = re.compile(r"\w")
+_QUESTION = re.compile(r"\?[»”\"')\]_\s]*$")
+# A subject pronoun after its verb (« connaissait-il », « viendra-t-on », « est-ce »): a question.
+_INVERTED = re.compile(r"\w-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous|ce)\b", re.IGNORECASE)
 
 
 def render(analysis: Analysis, pieces: list[Piece]) -> list[str]:
@@ -48,7 +51,12 @@ def _sentence(analysis: Analysis, piece: Piece, *, first: bool) -> str:
     if not text:
         return ""
     if not _ENDED.search(text):
-        text += "."
+        # « Le chien connaissait-il et reconnaissait-il… ? » asks twice, not once and then tells
+        asks = _QUESTION.search(analysis.text)
+        if asks and _INVERTED.search(text):
+            text += " ?" if analysis.text[asks.start() - 1 : asks.start()].isspace() else "?"
+        else:
+            text += "."
     return _capitalise(text)
 
 
