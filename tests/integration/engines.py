@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 
 from frenchnovel.config import Settings
@@ -40,3 +42,26 @@ def refusing(options: JobOptions, settings: Settings) -> Rewriter:
 
 def crashing(options: JobOptions, settings: Settings) -> Rewriter:
     return CrashingEngine()
+
+
+class SlowEngine:
+    """An engine that takes its time and counts how many of its calls run at once."""
+
+    engine = "local"
+    model = "local"
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.most = 0
+        self._lock = threading.Lock()
+
+    def rewrite(
+        self, sentences: Sequence[str], options: JobOptions, *, cancelled: CancelCheck | None = None
+    ) -> RewriteOutcome:
+        with self._lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(0.3)
+        with self._lock:
+            self.running -= 1
+        return RewriteOutcome([[sentence] for sentence in sentences])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from frenchnovel.config import Settings
+from frenchnovel.jobs import sync
+from tests.integration import engines
 from tests.support.people import Person
 from tests.support.uploads import upload
 
@@ -182,3 +185,20 @@ def test_uploads_processed_at_the_same_time_get_what_one_at_a_time_gets(
         together = list(pool.map(lambda case: sentences(stranger, case), cases))
 
     assert together == alone
+
+
+def test_synchronous_jobs_beyond_one_per_cpu_wait_for_a_slot(
+    make_client: Callable[..., TestClient], owner: Person, small_pdf: Path
+) -> None:
+    slow = engines.SlowEngine()
+    client = make_client(rewriter_factory=lambda options, settings: slow)
+    count = sync.SLOT_COUNT + 2  # distinct limits: distinct jobs, none reused
+
+    def submit(n: int) -> int:
+        return int(upload(client, owner, small_pdf, sentence_length_limit=5 + n).status_code)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        codes = list(pool.map(submit, range(count)))
+
+    assert codes == [200] * count
+    assert 1 <= slow.most <= sync.SLOT_COUNT

@@ -4,11 +4,16 @@ No transaction is held while the pipeline runs: one short transaction claims the
 chunks, the pipeline works without the database, and a second short transaction completes or
 fails it. The chunks go through ``chunk_work`` as the asynchronous path's do (job row locked
 before its chunks), under a task id of their own.
+
+At most ``SLOTS`` jobs (one per CPU) run at once in a process; the others wait, pending, for a
+slot, so that a burst of small uploads cannot starve the API's other requests of CPU.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +33,8 @@ log = logging.getLogger(__name__)
 
 RewriterFactory = Callable[[JobOptions, Settings], Rewriter]
 CANCEL_CHECK_SECONDS = 1.0
+SLOT_COUNT = max(1, os.cpu_count() or 1)
+SLOTS = threading.BoundedSemaphore(SLOT_COUNT)
 
 
 def _cancel_check(sessions: sessionmaker[Session], job_id: str) -> Callable[[], bool]:
@@ -56,6 +63,17 @@ def run_sync_job(
 
     Any failure fails the job with its error code and refunds it, exactly once.
     """
+    with SLOTS:
+        return _run(job_id, sessions=sessions, settings=settings, rewriter_factory=rewriter_factory)
+
+
+def _run(
+    job_id: str,
+    *,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    rewriter_factory: RewriterFactory,
+) -> Job:
     claims: list[chunk_work.Claim] = []
     with sessions() as session, session.begin():
         if service.start(session, job_id=job_id):
