@@ -26,6 +26,7 @@ from frenchnovel.storage.db import dispose_engines, get_engine, get_sessions, up
 from frenchnovel.storage.models import Base
 from tests.integration.pdfs import french_paragraphs, render_pdf
 from tests.support.people import Person, add_person
+from tests.support.submissions import made_up
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
@@ -180,26 +181,8 @@ def pending_job(
 ) -> str:
     """A job submitted through the service and left pending (as if queued for the workers)."""
     from frenchnovel.jobs import service
-    from frenchnovel.jobs.submission import Submission
-    from frenchnovel.pipeline.options import JobOptions
-    from frenchnovel.storage.models import new_job_id
 
-    job_id = new_job_id()
-    prepared = Submission(
-        job_id=job_id,
-        path=settings.storage_dir / job_id / "source.pdf",
-        filename="queued.pdf",
-        file_size=1000,
-        file_sha256=sha256 or secrets.token_hex(32),
-        options=JobOptions(),
-        page_count=3,
-        engine="local",
-        model="local",
-        estimated_tokens=credits_each * 1000,
-        estimated_credits=credits_each,
-        chunks=[(1, 3)],
-        is_async=False,
-    )
+    prepared = made_up(settings, credits=credits_each, sha256=sha256)
     with sessions() as session, session.begin():
         service.submit(session, user_id=person.id, submission=prepared, settings=settings)
-    return job_id
+    return prepared.job_id

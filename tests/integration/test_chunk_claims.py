@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -15,32 +14,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from frenchnovel.config import Settings
 from frenchnovel.jobs import chunk_work, maintenance, service
 from frenchnovel.jobs.merging import merge_job
-from frenchnovel.jobs.submission import Submission
-from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.result import ChunkResult, OutputSentence
 from frenchnovel.storage import files
-from frenchnovel.storage.models import CreditEntry, Job, new_job_id, utcnow
+from frenchnovel.storage.models import CreditEntry, Job, utcnow
 from tests.support.people import Person
+from tests.support.submissions import made_up
 
 PAGES = [(1, 10), (11, 20), (21, 30)]
 
 
 def _async_job(sessions: sessionmaker[Session], settings: Settings, person: Person) -> str:
-    submission = Submission(
-        job_id=new_job_id(),
-        path=Path("unused.pdf"),
-        filename="roman.pdf",
-        file_size=1000,
-        file_sha256=new_job_id(),
-        options=JobOptions(),
-        page_count=30,
-        engine="local",
-        model="local",
-        estimated_tokens=30_000,
-        estimated_credits=30,
-        chunks=PAGES,
-        is_async=True,
-    )
+    submission = made_up(settings, credits=30, chunks=PAGES)
     with sessions() as session, session.begin():
         job = service.submit(session, user_id=person.id, submission=submission, settings=settings)
         service.start(session, job_id=job.job.id)

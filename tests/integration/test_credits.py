@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,35 +14,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from frenchnovel.billing import credits
 from frenchnovel.config import Settings
 from frenchnovel.jobs import service
-from frenchnovel.jobs.submission import Submission
-from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.storage.db import get_sessions
-from frenchnovel.storage.models import CreditEntry, Job, new_job_id
+from frenchnovel.storage.models import CreditEntry, Job
 from tests.integration import engines
 from tests.integration.conftest import pending_job
 from tests.support.people import Person
+from tests.support.submissions import made_up
 from tests.support.uploads import upload
 
 COST = 50
-
-
-def _submission() -> Submission:
-    job_id = new_job_id()
-    return Submission(
-        job_id=job_id,
-        path=Path("/nonexistent") / job_id,
-        filename="novel.pdf",
-        file_size=1000,
-        file_sha256=secrets.token_hex(32),
-        options=JobOptions(),
-        page_count=3,
-        engine="local",
-        model="local",
-        estimated_tokens=COST * 1000,
-        estimated_credits=COST,
-        chunks=[(1, 3)],
-        is_async=False,
-    )
 
 
 def _submit_concurrently(settings: Settings, person: Person, count: int) -> list[str]:
@@ -54,7 +33,10 @@ def _submit_concurrently(settings: Settings, person: Person, count: int) -> list
         try:
             with sessions() as session, session.begin():
                 service.submit(
-                    session, user_id=person.id, submission=_submission(), settings=settings
+                    session,
+                    user_id=person.id,
+                    submission=made_up(settings, credits=COST),
+                    settings=settings,
                 )
             return "accepted"
         except credits.InsufficientCredits:

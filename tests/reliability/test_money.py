@@ -5,7 +5,6 @@ ledger invariant (checked after every test of this suite) must hold through all 
 from __future__ import annotations
 
 import random
-import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,15 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from frenchnovel.billing import credits
 from frenchnovel.config import Settings
 from frenchnovel.jobs import chunk_work, service
-from frenchnovel.jobs.submission import Submission
-from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.result import ChunkResult, Result, Stats
 from frenchnovel.storage.db import session_factory
-from frenchnovel.storage.models import User, new_job_id
+from frenchnovel.storage.models import User
 from tests.e2e.stack import Reader, wait_for
 from tests.reliability.helpers import Losses
 from tests.support.people import Person
 from tests.support.service_stack import ServiceStack
+from tests.support.submissions import made_up
 
 pytestmark = pytest.mark.slow
 FINAL = {"completed", "failed", "cancelled"}
@@ -183,22 +181,9 @@ def _running_job(
 ) -> str:
     """A job of one-page ``chunks`` submitted and started through the service, reserving
     ``RESERVED`` credits."""
-    job_id = new_job_id()
-    prepared = Submission(
-        job_id=job_id,
-        path=settings.storage_dir / job_id / "source.pdf",
-        filename="running.pdf",
-        file_size=1000,
-        file_sha256=secrets.token_hex(32),
-        options=JobOptions(),
-        page_count=chunks,
-        engine="local",
-        model="local",
-        estimated_tokens=RESERVED * 1000,
-        estimated_credits=RESERVED,
-        chunks=[(page, page) for page in range(1, chunks + 1)],
-        is_async=chunks > 1,
-    )
+    pages = [(page, page) for page in range(1, chunks + 1)]
+    prepared = made_up(settings, credits=RESERVED, chunks=pages)
+    job_id = prepared.job_id
     with sessions() as session, session.begin():
         service.submit(session, user_id=user_id, submission=prepared, settings=settings)
         service.start(session, job_id=job_id)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.api.errors import Unauthorized
@@ -57,3 +57,8 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 SessionDep = Annotated[Session, Depends(get_session)]
 CurrentUser = Annotated[AuthenticatedUser, Depends(get_current_user)]
+
+MAX_PAGE = 100_000
+"""Pages beyond this hold nothing anyway; unbounded, the offset overflows PostgreSQL's bigint."""
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+"""The ``page`` of a paged list (1-based)."""

@@ -53,7 +53,6 @@ class Supervisor:
 
     def __init__(self, commands: list[str]) -> None:
         self.children = {command: _spawn(command) for command in commands}
-        self.restarts = dict.fromkeys(commands, 0)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="supervisor", daemon=True)
         self._thread.start()
@@ -77,7 +76,6 @@ class Supervisor:
                 if self._stopping.wait(delay):
                     return
                 failures[command] += 1
-                self.restarts[command] += 1
                 started[command] = time.monotonic()
                 self.children[command] = _spawn(command)
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
-from frenchnovel.api.deps import CurrentUser, SessionDep, SettingsDep
+from frenchnovel.api.deps import CurrentUser, PageNumber, SessionDep, SettingsDep
 from frenchnovel.api.schemas import CreditsAnswer, LedgerEntryView, LedgerPage
 from frenchnovel.billing import credits
 from frenchnovel.storage.models import CreditEntry
 
 router = APIRouter(tags=["credits"])
-# Pages beyond this hold nothing anyway; unbounded, the offset overflows PostgreSQL's bigint.
-MAX_PAGE = 100_000
 
 
 @router.get("/me/credits", response_model=CreditsAnswer)
@@ -28,7 +26,7 @@ def ledger(
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
-    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page: PageNumber = 1,
     per_page: int = Query(50, ge=1, le=500),
 ) -> LedgerPage:
     """Every credit movement of your account, newest first: grants, reservations, adjustments,

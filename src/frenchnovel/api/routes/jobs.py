@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from frenchnovel.api.deps import CurrentUser, SessionDep, SettingsDep, user_of
+from frenchnovel.api.deps import CurrentUser, PageNumber, SessionDep, SettingsDep, user_of
 from frenchnovel.api.schemas import ErrorBody, JobPage, JobView
 from frenchnovel.export import MEDIA_TYPES, render_result
 from frenchnovel.jobs import queries, service
@@ -18,8 +18,6 @@ from frenchnovel.storage import files
 from frenchnovel.storage.models import JobStatus
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
-# Pages beyond this hold nothing anyway; unbounded, the offset overflows PostgreSQL's bigint.
-MAX_PAGE = 100_000
 
 ResultFormat = Literal["json", "csv", "xlsx", "txt"]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 404: {"model": ErrorBody}}
@@ -29,7 +27,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 404: {"
 def list_jobs(
     user: CurrentUser,
     session: SessionDep,
-    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page: PageNumber = 1,
     per_page: int = Query(20, ge=1, le=100),
 ) -> JobPage:
     """Your jobs, newest first, ``per_page`` at a time."""

@@ -70,7 +70,8 @@ class LocalRewriter:
             docs = get_nlp().pipe([part for _, part in batch], batch_size=64)
             for (i, part), doc in zip(batch, docs, strict=True):
                 if i not in done:  # the first window of a sentence replaces it
-                    pieces[i], done = [], done | {i}
+                    pieces[i] = []
+                    done.add(i)
                 pieces[i].extend(split(part, doc, options))
         if not options.preserve_formatting:
             pieces = [
