@@ -57,7 +57,8 @@ def run_process(
     write_result(result, output)
     stats = result.stats
     print(
-        f"{stats.sentences} sentences ({stats.rewritten} of {stats.source_sentences} rewritten) "
+        f"{stats.sentences} sentences ({stats.rewritten} of {stats.source_sentences} rewritten, "
+        f"{stats.over_limit} over the word limit) "
         f"from {result.page_count} pages in {stats.seconds:.1f} s -> {output}",
         file=sys.stderr,
     )

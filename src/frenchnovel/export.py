@@ -18,16 +18,17 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "txt": "text/plain; charset=utf-8",
 }
-CSV_COLUMNS = ("index", "text", "original", "page", "rewritten")
+CSV_COLUMNS = ("index", "text", "original", "page", "rewritten", "over_limit")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # refused by the XLSX format
 
 
 def render_result(result: Result, fmt: str) -> bytes:
     """The result in ``fmt`` (json, csv, xlsx or txt) as bytes; UTF-8 for the text formats.
 
-    JSON is the result JSON of DESIGN.md; CSV has the columns index,text,original,page,rewritten
-    (``rewritten`` as true/false); XLSX has the same columns on a sheet « sentences » and the stats
-    on a sheet « stats »; TXT is one short sentence a line.
+    JSON is the result JSON of DESIGN.md; CSV has the columns
+    index,text,original,page,rewritten,over_limit (the last two as true/false); XLSX has the same
+    columns on a sheet « sentences » and the stats on a sheet « stats »; TXT is one short sentence
+    a line.
     """
     fmt = fmt.lower().lstrip(".")
     if fmt == "json":
@@ -48,17 +49,24 @@ def write_result(result: Result, path: Path) -> None:
     path.write_bytes(data)
 
 
-def _rows(result: Result) -> list[tuple[int, str, str, int, bool]]:
-    return [(i, s.text, s.original, s.page, s.rewritten) for i, s in enumerate(result.sentences)]
+def _rows(result: Result) -> list[tuple[int, str, str, int, bool, bool]]:
+    return [
+        (i, s.text, s.original, s.page, s.rewritten, s.over_limit)
+        for i, s in enumerate(result.sentences)
+    ]
 
 
 def _csv(result: Result) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for index, text, original, page, rewritten in _rows(result):
-        writer.writerow((index, text, original, page, "true" if rewritten else "false"))
+    for *row, rewritten, over_limit in _rows(result):
+        writer.writerow((*row, _flag(rewritten), _flag(over_limit)))
     return buffer.getvalue()
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _xlsx(result: Result) -> bytes:

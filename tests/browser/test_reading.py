@@ -89,7 +89,7 @@ def test_a_reader_reopens_a_past_job_and_downloads_its_csv(
     assert download.value.suggested_filename.endswith(".csv")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ["index", "text", "original", "page", "rewritten"]
+    assert list(rows[0]) == ["index", "text", "original", "page", "rewritten", "over_limit"]
     assert len(rows) == total
     assert [row["index"] for row in rows[:3]] == ["0", "1", "2"]
     shown = page.locator("#results-body td:nth-child(2)").all_text_contents()
@@ -117,6 +117,7 @@ async () => {
     original: `Phrase courte numéro ${i}, qui était bien plus longue à l’origine.`,
     page: 1 + Math.floor(i / 50),
     rewritten: true,
+    over_limit: i % 1000 === 0,
   }));
   table.load(sentences);
 }
@@ -126,7 +127,12 @@ async () => {
 def test_twenty_thousand_sentences_keep_one_page_of_rows_in_the_document(page: Page) -> None:
     page.evaluate(TWENTY_THOUSAND)
     expect(page.locator("#results-summary")).to_contain_text("20 000 phrases")
+    expect(page.locator("#results-summary")).to_contain_text("20 au-delà de la limite de mots")
     expect(page.locator("#results-body tr")).to_have_count(ROWS_PER_PAGE)
+    over = page.locator("#results-body td[data-badge]")
+    expect(over).to_have_count(1)  # the first sentence of each thousand
+    expect(over).to_have_attribute("data-badge", "au-delà de la limite")
+    expect(over).to_have_text("Phrase courte numéro 0.")  # the badge is not part of the text
     expect(page.locator("#pager-status")).to_have_text("Page 1 sur 800")
 
     page.click("#pager-last")

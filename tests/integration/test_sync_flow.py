@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from frenchnovel.config import Settings
 from frenchnovel.jobs import sync
+from frenchnovel.pipeline.words import count_words
 from tests.integration import engines
 from tests.support.people import Person
 from tests.support.uploads import upload
@@ -35,6 +36,8 @@ def test_a_small_pdf_is_answered_at_once_with_its_sentences(
     assert {s["page"] for s in sentences} <= {1, 2, 3}
     assert any(s["rewritten"] for s in sentences)
     assert all(s["text"] == s["original"] for s in sentences if not s["rewritten"])
+    assert all(s["over_limit"] == (count_words(s["text"]) > 8) for s in sentences)
+    assert body["stats"]["over_limit"] == sum(s["over_limit"] for s in sentences)
 
 
 def test_the_finished_job_shows_its_progress_and_costs(
@@ -70,7 +73,7 @@ def test_the_result_downloads_in_every_format(
     assert json.loads(as_json.content)["sentences"] == body["sentences"]
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert [r["text"] for r in rows] == [s["text"] for s in body["sentences"]]
-    assert list(rows[0]) == ["index", "text", "original", "page", "rewritten"]
+    assert list(rows[0]) == ["index", "text", "original", "page", "rewritten", "over_limit"]
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet.max_row >= len(body["sentences"])
     assert body["sentences"][0]["text"] in as_txt.content.decode("utf-8")

@@ -26,11 +26,14 @@ def result() -> Result:
         OutputSentence("« Oui », dit-il.", "« Oui », dit-il.", 5, False),
         OutputSentence("Candide tremblait comme un philosophe.", LONG, 6, True),
         OutputSentence("Il se cacha du mieux qu’il put.", LONG, 6, True),
+        OutputSentence(LONG, LONG, 6, False, over_limit=True),
         OutputSentence(
             "=SOMME(A1) n’est pas une formule…", "=SOMME(A1) n’est pas une formule…", 7, False
         ),
     ]
-    stats = Stats(source_sentences=3, sentences=4, rewritten=1, tokens=42, seconds=1.5)
+    stats = Stats(
+        source_sentences=4, sentences=5, rewritten=1, over_limit=1, tokens=42, seconds=1.5
+    )
     return Result(sentences, 90, stats)
 
 
@@ -43,12 +46,15 @@ def test_json_is_the_documented_result_shape(result: Result) -> None:
         "original": LONG,
         "page": 6,
         "rewritten": True,
+        "over_limit": False,
     }
+    assert data["sentences"][3]["over_limit"] is True
     assert set(data["stats"]) == {
         "image_only_pages",
         "source_sentences",
         "sentences",
         "rewritten",
+        "over_limit",
         "fallbacks",
         "tokens",
         "engine",
@@ -59,7 +65,9 @@ def test_json_is_the_documented_result_shape(result: Result) -> None:
 
 
 def test_csv_has_the_documented_columns_and_french_text_intact(result: Result) -> None:
-    rows = list(csv.DictReader(io.StringIO(render_result(result, "csv").decode("utf-8"))))
+    text = render_result(result, "csv").decode("utf-8")
+    assert text.splitlines()[0] == "index,text,original,page,rewritten,over_limit"
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert rows[0] == {
         "index": "0",
@@ -67,8 +75,10 @@ def test_csv_has_the_documented_columns_and_french_text_intact(result: Result) -
         "original": "« Oui », dit-il.",
         "page": "5",
         "rewritten": "false",
+        "over_limit": "false",
     }
     assert rows[2]["original"] == LONG and rows[2]["rewritten"] == "true"
+    assert rows[3]["over_limit"] == "true"
 
 
 def test_xlsx_holds_the_same_rows_and_never_a_formula(result: Result, tmp_path: Path) -> None:
@@ -77,16 +87,19 @@ def test_xlsx_holds_the_same_rows_and_never_a_formula(result: Result, tmp_path: 
     book = load_workbook(path)
     rows = list(book["sentences"].iter_rows(values_only=True))
     assert rows[0] == CSV_COLUMNS
-    assert rows[2] == (1, "Candide tremblait comme un philosophe.", LONG, 6, True)
-    assert rows[4][1] == "=SOMME(A1) n’est pas une formule…"
-    assert book["sentences"].cell(5, 2).data_type == "s"
-    assert ("page_count", 90) in list(book["stats"].iter_rows(values_only=True))
+    assert rows[2] == (1, "Candide tremblait comme un philosophe.", LONG, 6, True, False)
+    assert rows[4] == (3, LONG, LONG, 6, False, True)
+    assert rows[5][1] == "=SOMME(A1) n’est pas une formule…"
+    assert book["sentences"].cell(6, 2).data_type == "s"
+    stats = list(book["stats"].iter_rows(values_only=True))
+    assert ("page_count", 90) in stats and ("over_limit", 1) in stats
 
 
 def test_txt_is_one_sentence_a_line(result: Result, tmp_path: Path) -> None:
     path = tmp_path / "out.txt"
     write_result(result, path)
     assert path.read_text(encoding="utf-8").splitlines() == [s.text for s in result.sentences]
+    assert "over_limit" not in path.read_text(encoding="utf-8")  # the text alone, no marks
 
 
 def test_the_format_follows_the_file_suffix(result: Result, tmp_path: Path) -> None:

@@ -26,6 +26,11 @@ class SentenceView(BaseModel):
     original: str
     page: int
     rewritten: bool
+    over_limit: bool = Field(
+        False,
+        description="More words than the limit: the engine kept a clause whole rather than "
+        "break it into fragments.",
+    )
 
 
 class JobError(BaseModel):
@@ -111,7 +116,10 @@ class ProcessedAnswer(BaseModel):
     reused_from_job_id: str | None = None
     page_count: int
     sentences: list[SentenceView]
-    stats: dict[str, Any]
+    stats: dict[str, Any] = Field(
+        description="image_only_pages, source_sentences, sentences, rewritten, over_limit "
+        "(sentences over the limit), fallbacks, tokens, engine, model, seconds."
+    )
 
 
 class AcceptedAnswer(BaseModel):

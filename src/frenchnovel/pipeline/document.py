@@ -23,6 +23,7 @@ from frenchnovel.pipeline.result import ChunkResult, OutputSentence, Result
 from frenchnovel.pipeline.rewrite import CancelCheck, Rewriter, get_rewriter
 from frenchnovel.pipeline.segment import segment
 from frenchnovel.pipeline.validate import TEXT_SUFFIXES, validate_document
+from frenchnovel.pipeline.words import count_words
 
 if TYPE_CHECKING:
     from frenchnovel.config import Settings
@@ -58,6 +59,9 @@ def process_chunk(
     Reads as much of the neighbouring pages as the paragraphs at both ends need, so the output
     is the same whatever the chunking. ``source`` lets a caller share one opened document (and its
     page cache) between chunks; ``segmenter`` defaults to the project's French segmenter.
+
+    A sentence with more words than ``options.sentence_length_limit`` (an engine kept a clause
+    whole, or dialogue was kept as it is) is marked ``over_limit`` and counted, whatever the engine.
     """
     started = time.perf_counter()
     if cancelled is not None and cancelled():
@@ -78,13 +82,17 @@ def process_chunk(
         if own:
             doc.close()
     outcome = rewriter.rewrite([text for text, _ in found], options, cancelled=cancelled)
+    limit = options.sentence_length_limit
     sentences: list[OutputSentence] = []
     rewritten = 0
     for (text, page), pieces in zip(found, outcome.pieces, strict=True):
         pieces = pieces or [text]
         changed = pieces != [text]
         rewritten += changed
-        sentences.extend(OutputSentence(piece, text, page, changed) for piece in pieces)
+        sentences.extend(
+            OutputSentence(piece, text, page, changed, count_words(piece) > limit)
+            for piece in pieces
+        )
     return ChunkResult(
         first_page=first_page,
         last_page=last_page,
@@ -92,6 +100,7 @@ def process_chunk(
         image_only_pages=image_only,
         source_sentences=len(found),
         rewritten=rewritten,
+        over_limit=sum(sentence.over_limit for sentence in sentences),
         fallbacks=outcome.fallbacks,
         tokens=outcome.tokens,
         seconds=round(time.perf_counter() - started, 3),

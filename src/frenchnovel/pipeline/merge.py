@@ -41,6 +41,7 @@ def merge_chunks(
         source_sentences=sum(c.source_sentences for c in ordered),
         sentences=len(sentences),
         rewritten=sum(c.rewritten for c in ordered),
+        over_limit=sum(c.over_limit for c in ordered),
         fallbacks=sum(c.fallbacks for c in ordered),
         tokens=sum(c.tokens for c in ordered),
         engine=engine,

@@ -11,12 +11,17 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class OutputSentence:
-    """One short sentence, the source sentence it came from, and the page where that one starts."""
+    """One short sentence, the source sentence it came from, and the page where that one starts.
+
+    ``over_limit``: the sentence has more words than the limit, because the engine kept a clause
+    whole rather than break it into fragments (or kept a sentence as it is, such as dialogue).
+    """
 
     text: str
     original: str
     page: int
     rewritten: bool
+    over_limit: bool = False
 
 
 @dataclass(slots=True)
@@ -25,6 +30,7 @@ class Stats:
     source_sentences: int = 0
     sentences: int = 0
     rewritten: int = 0
+    over_limit: int = 0
     fallbacks: int = 0
     tokens: int = 0
     engine: str = "local"
@@ -42,6 +48,7 @@ class ChunkResult:
     image_only_pages: int = 0
     source_sentences: int = 0
     rewritten: int = 0
+    over_limit: int = 0
     fallbacks: int = 0
     tokens: int = 0
     seconds: float = 0.0
@@ -51,6 +58,7 @@ class ChunkResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChunkResult:
+        """Also reads what older versions stored (a field they lacked takes its default)."""
         values = dict(data)
         values["sentences"] = [OutputSentence(**s) for s in values.get("sentences", [])]
         return cls(**values)
@@ -72,8 +80,11 @@ class Result:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:
+        """Also reads results stored by older versions (a field they lacked takes its default)."""
         sentences = [
-            OutputSentence(s["text"], s["original"], s["page"], s["rewritten"])
+            OutputSentence(
+                s["text"], s["original"], s["page"], s["rewritten"], s.get("over_limit", False)
+            )
             for s in data["sentences"]
         ]
         return cls(sentences, data["page_count"], Stats(**data["stats"]))

@@ -44,7 +44,7 @@ export class ResultsTable {
     this.buttons.last.addEventListener("click", () => this.goTo(this.pageCount() - 1));
   }
 
-  /** Show a new list of sentences (objects with index, text, original, page, rewritten). */
+  /** Show new sentences (objects with index, text, original, page, rewritten, over_limit). */
   load(sentences) {
     this.sentences = sentences ?? [];
     this.keys = null; // folded lazily, on the first search
@@ -86,10 +86,14 @@ export class ResultsTable {
   /** Re-render the summary, the current page of rows and the pager (also after a language switch). */
   render() {
     const rewritten = this.sentences.reduce((n, s) => n + (s.rewritten ? 1 : 0), 0);
-    this.summary.textContent = t("results.count", {
+    const over = this.sentences.reduce((n, s) => n + (s.over_limit ? 1 : 0), 0);
+    const summary = t("results.count", {
       count: formatNumber(this.sentences.length),
       rewritten: formatNumber(rewritten),
     });
+    this.summary.textContent = over
+      ? `${summary}, ${t("results.over", { count: formatNumber(over) })}`
+      : summary;
     this.matches.textContent = this.search.value.trim()
       ? tn("results.matches", this.visible.length)
       : "";
@@ -120,9 +124,15 @@ export class ResultsTable {
     const tr = document.createElement("tr");
     if (sentence.rewritten) tr.className = "rewritten";
     // textContent only: sentences come from the user's book and are never markup.
+    const text = cell(sentence.text, t("results.col.text"));
+    if (sentence.over_limit) {
+      // A badge drawn by CSS from data-badge, so the cell's text stays the sentence alone.
+      text.dataset.badge = t("results.over.badge");
+      text.title = t("results.over.title");
+    }
     tr.append(
       cell(formatNumber(sentence.index + 1), t("results.col.index"), "num"),
-      cell(sentence.text, t("results.col.text")),
+      text,
       cell(sentence.original, t("results.col.original"), "original"),
       cell(formatNumber(sentence.page), t("results.col.page"), "num"),
     );

@@ -63,6 +63,10 @@ export const STRINGS = {
     "status.cancelled": "annulé",
     "results.title": "Résultats",
     "results.count": "{count} phrases, dont {rewritten} réécrites",
+    "results.over": "{count} au-delà de la limite de mots",
+    "results.over.badge": "au-delà de la limite",
+    "results.over.title":
+      "Plus de mots que la limite : le moteur a gardé la proposition entière plutôt que de la couper en fragments.",
     "results.search": "Rechercher",
     "results.matches": "{count} phrases trouvées",
     "results.matches.one": "{count} phrase trouvée",
@@ -174,6 +178,10 @@ export const STRINGS = {
     "status.cancelled": "cancelled",
     "results.title": "Results",
     "results.count": "{count} sentences, {rewritten} of them rewritten",
+    "results.over": "{count} over the word limit",
+    "results.over.badge": "over the limit",
+    "results.over.title":
+      "More words than the limit: the engine kept the clause whole rather than break it into fragments.",
     "results.search": "Search",
     "results.matches": "{count} sentences found",
     "results.matches.one": "{count} sentence found",
