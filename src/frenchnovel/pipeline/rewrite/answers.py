@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from frenchnovel.pipeline.options import JobOptions
@@ -18,14 +18,29 @@ from frenchnovel.pipeline.words import count_words
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
-# Words a model may add so that a clause stands alone (subject pronouns, auxiliaries, the
-# demonstratives of « c'est »): the same small set the local engine is allowed to invent.
+# Words a model may add so that a piece stands alone: subject pronouns and the auxiliaries of the
+# third person, « c'est », « il y a », « voici », the determiners and pronouns that point back to a
+# noun (« cette », « celui », « certaines »), and the links that keep the thread between pieces
+# (« alors », « en effet », « pourtant »). None of them brings a new idea into the sentence.
 GLUE_WORDS = frozenset(
     """
-    il elle ils elles on c ce cela ça ceci y en se s l le la les lui leur qui que qu dont où et
-    est était sont étaient a ont avait avaient eut eurent fut furent être avoir puis alors ainsi
+    il elle ils elles on c ce cela ça ceci y en se s l le la les lui leur qui que qu dont où là
+    est était sont étaient fut furent sera seront serait seraient été étant être
+    a ont avait avaient eut eurent aura auront aurait auraient eu ayant avoir
+    voici voilà un une des du de d à au aux cet cette ces celui celle ceux celles
+    certain certaine certains certaines son sa ses leurs
+    et mais puis alors ainsi aussi donc pourtant effet
     """.split()
 )
+# A source that negates lends its negation to each piece that repeats it (« il ne mangeait ni ne
+# buvait » → « Il ne mangeait pas. Il ne buvait pas. »); a model adding it elsewhere is inventing.
+NEGATION_WORDS = frozenset({"ne", "n", "pas"})
+_NEGATIVE = frozenset("ne n pas jamais rien aucun aucune ni sans nul nulle".split())
+# A word that shares its first letters with a source word is the same word inflected (« aucune »
+# for « aucun », « visites » for « visitée »): the stem must hold at least this many letters and
+# this share of the shorter word.
+STEM_LETTERS = 5
+STEM_SHARE = 0.6
 FOREIGN_TOLERANCE = 0.2  # share of a source's words a rewrite may add beyond the glue words
 MIN_COVERAGE = 0.6  # share of a source's distinct words the rewrite must keep
 
@@ -60,22 +75,54 @@ def check_pieces(source: str, pieces: list[str], options: JobOptions) -> str | N
     if not pieces or any(not piece.strip() for piece in pieces):
         return "empty piece"
     lengths = [count_words(piece) for piece in pieces]
-    if max(lengths) > options.sentence_length_limit:
-        return "piece over the limit"
+    longest = max(range(len(pieces)), key=lengths.__getitem__)
+    if lengths[longest] > options.sentence_length_limit:
+        # The piece itself goes back to the model with the retry, so it knows what to split.
+        piece, limit = pieces[longest].strip(), options.sentence_length_limit
+        return f"piece over the limit: « {piece} » has {lengths[longest]} words, more than {limit}"
     # A minimum above the limit cannot be met: the limit wins.
     floor = min(options.min_sentence_length, options.sentence_length_limit, count_words(source))
     if min(lengths) < floor:
         return "piece under the minimum"
     source_words = _normalised(source)
-    produced = [word for piece in pieces for word in _normalised(piece)]
-    known = set(source_words) | GLUE_WORDS
-    foreign = [word for word in produced if word not in known]
+    foreign = invented_words(source, pieces)
     if len(foreign) > max(2, math.ceil(FOREIGN_TOLERANCE * len(source_words))):
-        return "words not in the source"
+        return "words not in the source: " + ", ".join(dict.fromkeys(foreign))
     distinct = set(source_words)
-    if len(distinct & set(produced)) < MIN_COVERAGE * len(distinct):
+    produced = [word for piece in pieces for word in _normalised(piece)]
+    kept = {word for word in distinct if word in produced or _inflects(word, produced)}
+    if len(kept) < MIN_COVERAGE * len(distinct):
         return "too much of the source left out"
     return None
+
+
+def invented_words(source: str, pieces: list[str]) -> list[str]:
+    """The words of ``pieces`` that are neither the source's (in any form) nor small words."""
+    distinct = set(_normalised(source))
+    known = distinct | GLUE_WORDS
+    if _NEGATIVE & distinct:
+        known |= NEGATION_WORDS
+    produced = [word for piece in pieces for word in _normalised(piece)]
+    return [word for word in produced if word not in known and not _inflects(word, distinct)]
+
+
+def _inflects(word: str, others: Collection[str]) -> bool:
+    """Whether ``word`` is another form of one of ``others`` (the same stem, another ending)."""
+    if len(word) < STEM_LETTERS:
+        return False
+    stem = word[:STEM_LETTERS]
+    return any(
+        other.startswith(stem) and _shared(word, other) >= STEM_SHARE * min(len(word), len(other))
+        for other in others
+    )
+
+
+def _shared(a: str, b: str) -> int:
+    """The number of first letters ``a`` and ``b`` have in common."""
+    for n, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return n
+    return min(len(a), len(b))
 
 
 def _normalised(text: str) -> list[str]:

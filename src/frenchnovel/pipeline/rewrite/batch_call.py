@@ -1,19 +1,22 @@
 """One ``rewrite`` call of an LLM engine, as its threads see it: send, check, resend, stop.
 
 Every request waits for its place and its slot in the provider's limits (ratelimit.py) and checks
-for cancel just before it leaves; 429 and 5xx are retried with backoff, and a sentence whose
-answer fails the checks (answers.py) is sent once more before it is handed back as refused.
+for cancel just before it leaves; 429, 5xx and network failures are retried within the retry
+policy's attempts and time budget, after which the batch is handed back as refused (``local``
+rewrites it) rather than failing the job. A sentence whose answer fails the checks (answers.py) is
+sent once more, with the reason (« this piece has 12 words »), before it is handed back as refused.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any
 
-from frenchnovel.errors import Cancelled, TransientEngineError
+from frenchnovel.errors import Cancelled
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck
 from frenchnovel.pipeline.rewrite.answers import judge
@@ -22,12 +25,18 @@ from frenchnovel.pipeline.rewrite.provider import Batch, Provider, Reply, keyed
 from frenchnovel.pipeline.rewrite.ratelimit import Limiter, Reservation
 from frenchnovel.pipeline.rewrite.retry import RetryableError, RetryPolicy
 
+log = logging.getLogger(__name__)
+
 _CANCEL_POLL_SECONDS = 0.25  # how often a waiting request asks whether its job was cancelled
 _BOOKING_HORIZON_SECONDS = 0.25  # how far ahead a request books its slot
 
 
 class Halted(Exception):
     """Another batch of the same call failed for good: stop without sending."""
+
+
+class Unavailable(Exception):
+    """The provider kept failing one request past the retry policy: its batch goes to ``local``."""
 
 
 class BatchCall:
@@ -58,27 +67,38 @@ class BatchCall:
 
     def _run(self, batch: Batch) -> tuple[dict[int, list[str]], Batch]:
         accepted: dict[int, list[str]] = {}
+        notes: dict[str, str] = {}
         for _ in range(2):
             pairs = keyed(batch)
-            reply = self.send(pairs)
+            try:
+                reply = self.send(pairs, notes)
+            except Unavailable as exc:
+                log.warning("%s; the local engine rewrites %d sentences", exc, len(batch))
+                break
             verdict = judge(reply.text, dict(pairs), self.options)
             for key, rewritten in verdict.accepted.items():
                 accepted[batch[int(key)][0]] = rewritten
-            batch = [batch[int(key)] for key in verdict.refused]
+            refused = list(verdict.refused.items())
+            batch = [batch[int(key)] for key, _ in refused]
+            # The second request tells the model what was wrong, under each sentence's new id.
+            notes = {str(k): reason for k, (_, reason) in enumerate(refused)}
             if not batch:
                 break
         return accepted, batch
 
-    def send(self, pairs: list[tuple[str, str]]) -> Reply:
-        """One request for the ``(id, text)`` pairs through the limiter, retried when transient."""
+    def send(self, pairs: list[tuple[str, str]], notes: Mapping[str, str] | None = None) -> Reply:
+        """One request for the ``(id, text)`` pairs through the limiter, retried when transient.
+
+        ``notes`` are the reasons an earlier answer was refused, by id. Raises ``Unavailable``
+        when the provider fails past the policy's attempts or time budget.
+        """
         policy = self.policy
-        message = user_message(pairs, self.options)
-        expected = estimate_request_tokens(pairs, self.options)
-        last: RetryableError | None = None
-        for attempt in range(policy.attempts):
-            if attempt:
-                assert last is not None
-                self.pause(policy.delay(attempt - 1, last.retry_after))
+        message = user_message(pairs, self.options, notes=notes)
+        expected = estimate_request_tokens(pairs, self.options, notes=notes)
+        sent = failures = 0  # requests sent; failures the provider did not say when to retry
+        first_failure: float | None = None
+        while True:
+            sent += 1
             try:
                 with self.limiter.permit(self.stopped):
                     booking = self.book(expected)
@@ -87,17 +107,24 @@ class BatchCall:
                 self.check()
                 raise Halted from None
             except RetryableError as exc:
-                last = exc
-                if exc.status == 429 and exc.retry_after:
+                now = time.monotonic()
+                first_failure = now if first_failure is None else first_failure
+                if not exc.retry_after:
+                    failures += 1
+                elif exc.status == 429:
                     # The provider throttles everyone: every worker waits, not only this request.
                     self.limiter.hold(min(exc.retry_after, policy.max_retry_after))
+                delay = policy.delay(max(failures - 1, 0), exc.retry_after)
+                if policy.gives_up(failures, now - first_failure, delay):
+                    raise Unavailable(
+                        f"the model provider kept failing for {now - first_failure:.1f} s "
+                        f"({sent} attempts): {exc}"
+                    ) from None
+                self.pause(delay)
                 continue
             with self._lock:
                 self.tokens += reply.tokens
             return reply
-        raise TransientEngineError(
-            f"the model provider kept failing after {policy.attempts} attempts: {last}"
-        )
 
     def book(self, expected: int) -> Reservation:
         """A slot in the provider's limits, booked only once it is near (see ratelimit.py)."""

@@ -6,9 +6,11 @@ retries are off because every attempt must go through the shared rate limiter.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import httpx
+import httpx2
 from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
@@ -26,6 +28,11 @@ from frenchnovel.pipeline.rewrite.retry import (
     parse_retry_after,
     retry_delay_from_details,
 )
+
+
+# google-genai talks through httpx2 (a fork of httpx under its own name) when it is installed,
+# through httpx otherwise: a refused connection or a timeout comes from either.
+_NETWORK_ERRORS = (httpx.HTTPError, httpx2.HTTPError)
 
 
 def gemini_model(options: JobOptions, settings: Settings) -> str:
@@ -60,7 +67,7 @@ class GeminiProvider:
             )
         except genai_errors.APIError as exc:
             raise failure(exc.code, exc.message or str(exc), _retry_after(exc)) from None
-        except httpx.HTTPError as exc:  # timeouts, refused connections, dropped streams
+        except _NETWORK_ERRORS as exc:  # timeouts, refused connections, dropped streams
             raise RetryableError(f"{type(exc).__name__}: {exc}") from None
         return Reply(_text(response), _tokens(response.usage_metadata))
 
@@ -85,7 +92,7 @@ class GeminiRewriter(LLMRewriter):
             limiter_for("gemini", model, settings),
             batch_size=settings.llm_batch_size,
             concurrency=settings.llm_concurrency,
-            policy=retry_policy(settings),
+            policy=replace(retry_policy(settings), budget=settings.llm_retry_budget_seconds),
         )
 
 

@@ -2,7 +2,9 @@
 
 Only sentences over the limit go to the model, ``batch_size`` per request, up to ``concurrency``
 requests in flight (batch_call.py sends them within the provider's limits). A sentence whose
-answer stays bad after one more try is rewritten by ``local`` and counted as a fallback.
+answer stays bad after one more try, and every sentence of a batch the provider keeps failing
+(429, 5xx, network) past the retry budget, is rewritten by ``local`` and counted as a fallback:
+only a refused request (400/401/403) or a cancel stops the call.
 """
 
 from __future__ import annotations

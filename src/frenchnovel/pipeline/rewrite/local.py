@@ -1,15 +1,13 @@
-"""The offline, deterministic rewriting engine, on spaCy's French dependency parse.
+"""The offline, deterministic rewriting engine: syntactic transformations on spaCy's parse.
 
-Each sentence over the limit is parsed (``fr_core_news_sm``, loaded once per process, batched
-with ``nlp.pipe``), folded into whitespace units (``analysis``), cut where a reader would cut
-(``cuts``: semicolons, colons, coordinated and subordinate clauses, relatives, appositions,
-incises, and failing those the phrase boundary that the fewest dependency arcs cross), and written
-back as sentences (``surface``). No word is invented except a subject reused from the source
-(il, elle, ils, elles, on, or the name); none is dropped except an « et » at a cut, and a subject
-« qui » opening a piece is replaced by its antecedent's pronoun. A verbless complement set off
-by commas may repeat its clause's subject and verb (``cuts``), words the source already has, and
-so may an object or attribute coordinated with the verb's own; a participle or adjective cut from
-the noun it describes gets a pronoun and « était » / « est » (``attributes``).
+A sentence over the limit is parsed (``nlp.get_nlp``, loaded once per process, batched with
+``nlp.pipe``) and read as clauses (``syntax``). While a piece is over the limit, the engine makes
+it two sentences by the first transformation (``transforms``) whose pieces all stand alone
+(``pieces.problems``): coordinated clauses with their subject written again, a relative clause
+with its antecedent, a cause or a time clause with its link, a description with « il était ».
+A piece that no transformation can shorten without a fragment stays whole, over the limit: the
+result marks it (``over_limit``), and no fragment is ever made to meet the limit. Words are the
+source's; only subjects, « le / la / lui », « était » and the links are added.
 
 ``ignore_dialogue`` leaves a sentence of dialogue (opened by a dash, or holding « » or quotes)
 exactly as it is, even over the limit: cutting a character's words changes who says what, and a
@@ -27,9 +25,10 @@ from frenchnovel.billing.pricing import estimate_tokens
 from frenchnovel.pipeline.nlp import get_nlp
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck, RewriteOutcome
-from frenchnovel.pipeline.rewrite.analysis import analyse
-from frenchnovel.pipeline.rewrite.cuts import plan
-from frenchnovel.pipeline.rewrite.surface import plain_typography, render
+from frenchnovel.pipeline.rewrite.pieces import Piece, problems, render
+from frenchnovel.pipeline.rewrite.surface import plain_typography
+from frenchnovel.pipeline.rewrite.syntax import Sentence
+from frenchnovel.pipeline.rewrite.transforms import candidates, top_clause
 from frenchnovel.pipeline.words import count_words
 
 BATCH = 256  # sentences per nlp.pipe call; a cancelled job stops between two batches
@@ -100,9 +99,45 @@ def windows(sentence: str) -> list[str]:
 
 def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
     """The short sentences that ``sentence`` (parsed as ``doc``) becomes."""
-    analysis = analyse(sentence, doc)
-    chosen = plan(analysis, options.sentence_length_limit, options.min_sentence_length)
-    return render(analysis, chosen) or [sentence]
+    s = Sentence.of(doc)
+    if not len(s):
+        return [sentence]
+    everything = list(range(len(s)))
+    whole = Piece(everything, top_clause(s, everything))
+    limit, min_words = options.sentence_length_limit, options.min_sentence_length
+    pieces = sorted(_shorten(s, whole, limit, min_words, DEPTH), key=Piece.position)
+    if len(pieces) == 1:
+        return [sentence]
+    out: list[str] = []
+    previous: Piece | None = None
+    for piece in pieces:
+        text = render(s, piece, previous, len(s) - 1)
+        if text:
+            out.append(text)
+            previous = piece
+    return out or [sentence]
+
+
+DEPTH = 16  # transformations of one sentence at most (a 120-word sentence needs about 15)
+
+
+def _shorten(s: Sentence, piece: Piece, limit: int, min_words: int, budget: int) -> list[Piece]:
+    """``piece`` as sentences within ``limit`` words where transformations allow."""
+    if budget <= 0 or _length(s, piece) <= limit:
+        return [piece]
+    for option in candidates(s, piece):
+        if all(not problems(s, p, min_words) for p in option):
+            budget -= 1
+            return [q for p in option for q in _shorten(s, p, limit, min_words, budget)]
+    return [piece]
+
+
+def _length(s: Sentence, piece: Piece) -> int:
+    """Words of ``piece`` once written (a subject counted as its longer form)."""
+    added = len(piece.link.split()) + len(piece.insert) + bool(piece.copula)
+    if piece.subject is not None:
+        added += len((piece.subject.phrase or piece.subject.pronoun()).split())
+    return len(piece.words(s)) + added
 
 
 def is_dialogue(sentence: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from frenchnovel.billing.pricing import estimate_tokens
@@ -37,6 +37,7 @@ you were given, pieces in reading order."""
 _FORMATTING = "Keep French typography as it is: « », —, …, ’ and the spaces around them."
 _PLAIN = 'Write « » as plain double quotes " and … as three dots.'
 _HYPHENATION = "Rejoin words that were hyphenated across a line break (« mai- son » → « maison »)."
+_RETRY = "Your last answer for these ids was refused; rewrite those sentences again:"
 
 RESPONSE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -59,8 +60,17 @@ RESPONSE_SCHEMA: dict[str, Any] = {
 }
 
 
-def user_message(batch: Sequence[tuple[str, str]], options: JobOptions) -> str:
-    """The per-request message: the job's limits, its switches, and the ``(id, text)`` batch."""
+def user_message(
+    batch: Sequence[tuple[str, str]],
+    options: JobOptions,
+    *,
+    notes: Mapping[str, str] | None = None,
+) -> str:
+    """The per-request message: the job's limits, its switches, and the ``(id, text)`` batch.
+
+    ``notes`` says, by id, why the model's last answer was refused (a piece over the limit, words
+    not in the source) when a sentence is sent again.
+    """
     rules = [
         f"Word limit: at most {options.sentence_length_limit} words per sentence.",
         f"Minimum: at least {options.min_sentence_length} words per sentence.",
@@ -68,17 +78,25 @@ def user_message(batch: Sequence[tuple[str, str]], options: JobOptions) -> str:
     ]
     if options.fix_hyphenation:
         rules.append(_HYPHENATION)
+    if notes:
+        rules.append(_RETRY)
+        rules.extend(f"- id {key}: {reason}." for key, reason in notes.items())
     payload = {"sentences": [{"id": key, "text": text} for key, text in batch]}
     return "\n".join([*rules, SENTENCES_MARKER, json.dumps(payload, ensure_ascii=False)])
 
 
-def estimate_request_tokens(batch: Sequence[tuple[str, str]], options: JobOptions) -> int:
+def estimate_request_tokens(
+    batch: Sequence[tuple[str, str]],
+    options: JobOptions,
+    *,
+    notes: Mapping[str, str] | None = None,
+) -> int:
     """A slightly generous guess of one request's prompt + output tokens, before sending it.
 
     The rate limiter reserves this much of the tokens-per-minute budget, so it errs on the high
     side: the answer repeats every word plus a full stop, a capital and JSON quoting per piece.
     """
-    prompt_chars = len(INSTRUCTIONS) + len(user_message(batch, options))
+    prompt_chars = len(INSTRUCTIONS) + len(user_message(batch, options, notes=notes))
     limit = options.sentence_length_limit
     answer_chars = 16 + sum(
         len(text) + 24 + 6 * math.ceil(count_words(text) / limit) for _, text in batch

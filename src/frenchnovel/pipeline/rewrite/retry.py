@@ -2,7 +2,8 @@
 
 400/401/403 (and other 4xx) mean the request or the key is wrong: retrying cannot help, the job
 fails with ENGINE_ERROR. 408, 429, 5xx and network trouble may pass: retried with exponential
-backoff, honouring the provider's ``Retry-After`` within a bound.
+backoff, honouring the provider's ``Retry-After`` within a bound, for as long as the policy's time
+budget lasts; a batch whose provider outlasts it is rewritten by ``local`` instead (batch_call.py).
 """
 
 from __future__ import annotations
@@ -31,12 +32,22 @@ class RetryableError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """Attempts per request and the backoff between them."""
+    """Attempts per request, the backoff between them, and how long a request may keep trying.
+
+    A failure the provider dates (``Retry-After``) does not use up an attempt: the provider said
+    when to come back, so the request comes back then, as long as ``budget`` allows.
+    """
 
     attempts: int = 5
     backoff: float = 1.0  # first wait; doubles at each attempt
     max_backoff: float = 30.0
     max_retry_after: float = 60.0  # a provider asking for longer is treated as this
+    budget: float = 120.0  # seconds from a request's first failure to giving it up
+
+    def gives_up(self, failures: int, failing_for: float, delay: float) -> bool:
+        """Whether to stop after ``failures`` undated failures, ``failing_for`` seconds in,
+        rather than wait ``delay`` more seconds for another attempt."""
+        return failures >= self.attempts or failing_for + delay > self.budget
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (0-based)."""

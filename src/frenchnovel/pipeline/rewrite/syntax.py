@@ -1,0 +1,156 @@
+"""One parsed sentence as the local engine reads it: tokens, their heads, and its clauses.
+
+spaCy's attributes are read once into plain lists (attribute access is not free). Two facts are
+corrected where the parse of literary French is known to go wrong: a word that a French full-form
+lexicon knows only as a finite verb (« mangea », « traversa », « apportaient ») is a finite verb
+whatever its tag, and a clause head is any token that is finite or carries a finite auxiliary or
+copula (« est une manière » heads on « manière »).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+try:
+    from frenchnovel.pipeline.verbforms import finite_verb
+except ImportError:  # TEMP until the lexicon lands
+
+    def finite_verb(word: str) -> bool:
+        return word.endswith(("ait", "aient", "èrent", "irent", "urent"))
+
+VERBAL = ("VERB", "AUX")
+SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
+AUX_DEPS = ("aux", "aux:pass", "aux:tense", "aux:caus", "cop")
+NOT_VERBS = {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "PUNCT", "NUM", "PROPN", "SYM", "INTJ"}
+# The second half of a negation opened by « ne » (« ne … que » included).
+NEGATION_ENDS = {
+    "pas", "point", "plus", "jamais", "rien", "personne", "guère", "que", "qu'", "qu’", "ni",
+    "aucun", "aucune", "nul", "nulle", "nullement", "goutte", "mie",
+}  # fmt: skip
+NEGATION_STARTS = {"ne", "n'", "n’"}
+
+
+@dataclass
+class Sentence:
+    """A parsed sentence's tokens as plain lists, with the engine's corrections."""
+
+    text: list[str]
+    space: list[str]  # the whitespace after each token in the source
+    lower: list[str]
+    pos: list[str]
+    dep: list[str]
+    head: list[int]
+    morph: list[Any]
+    finite: list[bool]
+
+    @classmethod
+    def of(cls, doc: Any) -> Sentence:
+        toks = list(doc)
+        pos = [t.pos_ for t in toks]
+        lower = [t.lower_ for t in toks]
+        morph = [t.morph for t in toks]
+        finite = [
+            (p in VERBAL and "Fin" in m.get("VerbForm"))
+            or (p not in NOT_VERBS and finite_verb(w) and not t.text[:1].isupper())
+            for t, p, w, m in zip(toks, pos, lower, morph, strict=True)
+        ]
+        return cls(
+            [t.text for t in toks],
+            [t.whitespace_ for t in toks],
+            lower,
+            pos,
+            [t.dep_ for t in toks],
+            [t.head.i for t in toks],
+            morph,
+            finite,
+        )
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @cached_property
+    def children(self) -> list[list[int]]:
+        kids: list[list[int]] = [[] for _ in self.text]
+        for i, h in enumerate(self.head):
+            if h != i:
+                kids[h].append(i)
+        return kids
+
+    @cached_property
+    def depth(self) -> list[int]:
+        out = []
+        for i in range(len(self.text)):
+            d, k = 0, i
+            while self.head[k] != k and d < len(self.text):
+                k, d = self.head[k], d + 1
+            out.append(d)
+        return out
+
+    def subtree(self, i: int) -> set[int]:
+        """``i`` and every token below it."""
+        out, todo = {i}, [i]
+        while todo:
+            for k in self.children[todo.pop()]:
+                if k not in out:
+                    out.add(k)
+                    todo.append(k)
+        return out
+
+    def feature(self, i: int, name: str) -> str:
+        values = self.morph[i].get(name)
+        return values[0] if len(values) == 1 else ""
+
+    def is_punct(self, i: int) -> bool:
+        return self.pos[i] == "PUNCT" or not any(c.isalnum() for c in self.text[i])
+
+    # -- clauses ---------------------------------------------------------------------------
+
+    def finite_of(self, h: int) -> int:
+        """The finite token of the clause headed by ``h`` (itself or its auxiliary), or -1."""
+        for k in self.children[h]:
+            if self.dep[k] in AUX_DEPS and self.finite[k] and k < h:
+                return k
+        return h if self.finite[h] else -1
+
+    def is_clause(self, h: int) -> bool:
+        """``h`` heads a finite clause (and is not itself an auxiliary)."""
+        return self.dep[h] not in AUX_DEPS and self.finite_of(h) >= 0
+
+    def subject(self, h: int) -> int:
+        """The subject token of clause ``h``, following coordinated verbs back; -1 if none."""
+        for _ in range(8):
+            for k in self.children[h]:
+                if self.dep[k] in SUBJECT_DEPS:
+                    return k
+            if self.dep[h] != "conj" or self.head[h] == h:
+                return -1
+            h = self.head[h]
+        return -1
+
+    def own_subject(self, h: int) -> int:
+        return next((k for k in self.children[h] if self.dep[k] in SUBJECT_DEPS), -1)
+
+    def inverted(self, h: int) -> bool:
+        """« dit-il », « viendra-t-on »: the subject is glued after the verb."""
+        v = self.finite_of(h)
+        return v >= 0 and v + 1 < len(self) and self.text[v + 1].startswith("-")
+
+    def tense(self, h: int) -> str:
+        """ "Pres" or "Past" for the clause headed by ``h`` (the ending decides where the
+        small model reads « vivaient » or « parlèrent » as a present)."""
+        v = self.finite_of(h)
+        if v < 0:
+            return ""
+        word = self.lower[v]
+        if word.endswith(("ait", "aient", "ais", "èrent", "irent", "urent", "ât")):
+            return "Past"
+        if word.endswith("a") and len(word) > 3:
+            return "Past"
+        if self.feature(v, "Tense") == "Pres" or self.lower[v] in ("est", "sont", "a", "ont"):
+            return "Pres"
+        return "Past"
+
+    def clause_heads(self) -> list[int]:
+        return [h for h in range(len(self)) if self.is_clause(h)]
