@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(120.0, gt=0)
     llm_max_attempts: int = Field(5, ge=1, le=20)
     llm_backoff_seconds: float = Field(1.0, ge=0)
+    # How long one request keeps retrying 429, 5xx and network failures before its batch is
+    # rewritten by ``local`` instead: the job goes on rather than waiting on a provider for ever.
+    llm_retry_budget_seconds: float = Field(120.0, ge=0, le=3600)
 
     cors_origins: list[str] = Field(default_factory=list)
     debug: bool = False

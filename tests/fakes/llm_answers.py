@@ -17,7 +17,7 @@ from frenchnovel.pipeline.words import count_words
 _LIMIT = re.compile(r"at most (\d+) words")
 _CLOSERS = (".", "!", "?", "…", "»")
 
-BAD_ANSWERS = ("malformed", "missing_ids", "over_limit", "foreign_words")
+BAD_ANSWERS = ("malformed", "missing_ids", "over_limit", "one_over_limit", "foreign_words")
 
 
 def count_tokens(text: str) -> int:
@@ -58,6 +58,14 @@ def _tidy(piece: str) -> str:
     return piece if piece.endswith(_CLOSERS) else piece + "."
 
 
+def _join_first_two(pieces: list[str]) -> list[str]:
+    """Good pieces but the first two run together: one piece over the limit."""
+    if len(pieces) < 2:
+        return pieces
+    first = pieces[0].rstrip(".")
+    return [f"{first}, {pieces[1][:1].lower()}{pieces[1][1:]}", *pieces[2:]]
+
+
 def answer(message: str, bad: str | None = None) -> str:
     """The JSON text answering ``message``; ``bad`` names one of ``BAD_ANSWERS`` to misbehave."""
     limit, batch = read_batch(message)
@@ -69,6 +77,8 @@ def answer(message: str, bad: str | None = None) -> str:
             continue
         if bad == "over_limit":
             pieces = [text]
+        elif bad == "one_over_limit":
+            pieces = _join_first_two(split_sentence(text, limit))
         elif bad == "foreign_words":
             pieces = [f"Zorglub {word} bidule machin." for word in text.split()[:3]]
         else:

@@ -6,7 +6,8 @@ deterministically (llm_answers.py), logs every request, reports usage like the r
 and counts the requests that break the limits it is told about (a sliding 60-second window for
 requests and tokens, and the number in flight). Switches: ``latency``, ``api_key`` (else 401), and
 ``inject(...)`` faults for the next requests: an HTTP status (429 with Retry-After, 500, 400, 403)
-or a bad answer (malformed JSON, missing ids, pieces over the limit, invented words).
+or a bad answer (malformed JSON, missing ids, pieces over the limit, invented words), and
+``stick(...)``: one batch that gets the same failure for ever while the others are answered.
 """
 
 from __future__ import annotations
@@ -38,6 +39,15 @@ class Fault:
 
 
 @dataclass
+class Stuck:
+    """The failure every request holding a sentence of one batch gets, for ever."""
+
+    status: int
+    retry_after: float | None
+    sentences: frozenset[str] | None = None  # the first request's, unless told
+
+
+@dataclass
 class LoggedRequest:
     provider: str
     model: str
@@ -45,6 +55,7 @@ class LoggedRequest:
     arrived: float
     ids: list[str]
     sentences: list[str]
+    message: str = ""  # the user message, with the reasons of a retry
     status: int = 200
     prompt_tokens: int = 0
     output_tokens: int = 0
@@ -86,6 +97,7 @@ class FakeLLM:
     breaches: Breaches = field(default_factory=Breaches)
     requests: list[LoggedRequest] = field(default_factory=list)
     max_in_flight: int = 0
+    stuck: Stuck | None = None
     _faults: deque[Fault] = field(default_factory=deque)
     _recent: deque[tuple[float, int]] = field(default_factory=deque)
     _in_flight: int = 0
@@ -108,9 +120,23 @@ class FakeLLM:
         with self._lock:
             self._faults.append(Fault(**fault))
 
+    def stick(
+        self,
+        *,
+        status: int = 429,
+        retry_after: float | None = 1.0,
+        sentences: list[str] | None = None,
+    ) -> None:
+        """Fail every request holding one of ``sentences`` (default: those of the next request)
+        with ``status`` and ``Retry-After``, for ever; the other requests are answered."""
+        chosen = frozenset(sentences) if sentences is not None else None
+        with self._lock:
+            self.stuck = Stuck(status, retry_after, chosen)
+
     def clear(self) -> None:
         """Forget faults, the log and the counters."""
         with self._lock:
+            self.stuck = None
             self._faults.clear()
             self._recent.clear()
             self.requests.clear()
@@ -127,9 +153,15 @@ class FakeLLM:
         instructions, message = request_texts(provider, body)
         _, batch = read_batch(message)
         entry = LoggedRequest(
-            provider, model, key, time.monotonic(), [k for k, _ in batch], [t for _, t in batch]
+            provider,
+            model,
+            key,
+            time.monotonic(),
+            [k for k, _ in batch],
+            [t for _, t in batch],
+            message,
         )
-        fault = self._next_fault()
+        fault = self._stuck_fault(entry.sentences) or self._next_fault()
         if self.api_key is not None and key != self.api_key:
             fault = Fault(status=401)
         if fault and fault.status:
@@ -146,6 +178,17 @@ class FakeLLM:
             reply = (200, {}, body_out)
         self._arrive(entry)
         return reply
+
+    def _stuck_fault(self, sentences: list[str]) -> Fault | None:
+        with self._lock:
+            stuck = self.stuck
+            if stuck is None:
+                return None
+            if stuck.sentences is None:
+                stuck.sentences = frozenset(sentences)
+            if stuck.sentences.isdisjoint(sentences):
+                return None
+            return Fault(status=stuck.status, retry_after=stuck.retry_after, times=-1)
 
     def _next_fault(self) -> Fault | None:
         with self._lock:

@@ -1,4 +1,7 @@
-"""How the LLM engines behave when the provider misbehaves (each switch of the fake servers)."""
+"""How the LLM engines behave when the provider misbehaves (each switch of the fake servers).
+
+What ``local`` takes over when the provider fails past the retry budget: test_llm_fallbacks.py.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from frenchnovel.errors import Cancelled, EngineError, ErrorCode, TransientEngineError
+from frenchnovel.errors import Cancelled, EngineError, ErrorCode
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import RewriteOutcome, get_rewriter
 from frenchnovel.pipeline.rewrite.llm import needs_model
 from frenchnovel.pipeline.rewrite.local import LocalRewriter
+from tests.fakes.llm_answers import BAD_ANSWERS
 from tests.fakes.llm_server import FakeLLM, FakeLLMServer
 from tests.fakes.llm_setup import novel_sentences, settings_for
 
@@ -76,14 +80,15 @@ def test_a_server_error_is_retried_and_cured(
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_a_provider_that_keeps_failing_fails_the_work_as_transient_after_the_attempts(
+def test_a_provider_that_keeps_failing_leaves_the_batch_to_local_after_the_attempts(
     engine: str, fake: FakeLLM, long_sentences: list[str]
 ) -> None:
     fake.inject(status=503, times=-1)
-    with pytest.raises(TransientEngineError) as failed:
-        _run(engine, fake, long_sentences[:5], llm_max_attempts=3)
-    assert failed.value.code is ErrorCode.ENGINE_ERROR
+    sentences = long_sentences[:5]
+    outcome = _run(engine, fake, sentences, llm_max_attempts=3)
     assert [r.status for r in fake.requests] == [503, 503, 503]
+    assert outcome.fallbacks == 5
+    assert outcome.pieces == LocalRewriter().rewrite(sentences, JobOptions()).pieces
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -110,7 +115,7 @@ def test_a_wrong_key_fails_with_engine_error(
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("bad", ["malformed", "missing_ids", "over_limit", "foreign_words"])
+@pytest.mark.parametrize("bad", BAD_ANSWERS)
 def test_one_bad_answer_is_sent_again_and_then_accepted(
     engine: str, bad: str, fake: FakeLLM, long_sentences: list[str]
 ) -> None:
@@ -124,7 +129,7 @@ def test_one_bad_answer_is_sent_again_and_then_accepted(
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("bad", ["malformed", "missing_ids", "over_limit", "foreign_words"])
+@pytest.mark.parametrize("bad", BAD_ANSWERS)
 def test_answers_that_stay_bad_fall_back_to_the_local_engine_and_are_counted(
     engine: str, bad: str, fake: FakeLLM, long_sentences: list[str]
 ) -> None:

@@ -27,6 +27,16 @@ def test_the_message_carries_the_limits_and_every_sentence_with_its_id() -> None
     assert payload == {"sentences": [{"id": "0", "text": LONG}, {"id": "1", "text": DIALOGUE}]}
 
 
+def test_a_sentence_sent_again_carries_the_reason_its_answer_was_refused() -> None:
+    too_long = "piece over the limit: « Elle prit son manteau et ouvrit la porte » has 8 words"
+    message = user_message([("0", LONG), ("1", DIALOGUE)], JobOptions(), notes={"0": too_long})
+    rules, sentences = message.split(SENTENCES_MARKER, 1)
+    assert f"- id 0: {too_long}." in rules
+    assert "id 1" not in rules
+    assert len(json.loads(sentences)["sentences"]) == 2
+    assert "refused" not in user_message([("0", LONG)], JobOptions())
+
+
 def test_the_switches_of_the_job_reach_the_message() -> None:
     keep = user_message([("0", LONG)], JobOptions(preserve_formatting=True, fix_hyphenation=True))
     plain = user_message(

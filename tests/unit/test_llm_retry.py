@@ -58,3 +58,17 @@ def test_without_a_hint_the_backoff_doubles_up_to_its_ceiling() -> None:
     assert 0.5 <= policy.delay(0, None) <= 1.0
     assert 2.0 <= policy.delay(2, None) <= 4.0
     assert 4.0 <= policy.delay(10, None) <= 8.0
+
+
+def test_a_request_gives_up_when_its_attempts_are_spent() -> None:
+    policy = RetryPolicy(attempts=3, budget=120.0)
+    assert not policy.gives_up(2, failing_for=5.0, delay=1.0)
+    assert policy.gives_up(3, failing_for=5.0, delay=1.0)
+
+
+def test_a_request_gives_up_rather_than_wait_past_its_budget() -> None:
+    policy = RetryPolicy(attempts=5, budget=10.0)
+    assert not policy.gives_up(0, failing_for=8.0, delay=2.0)
+    assert policy.gives_up(0, failing_for=8.0, delay=2.5)
+    assert policy.gives_up(0, failing_for=0.0, delay=0.1) is False
+    assert RetryPolicy(budget=0.0).gives_up(0, failing_for=0.0, delay=0.1)

@@ -29,7 +29,6 @@ from frenchnovel.pipeline.rewrite.retry import (
     retry_delay_from_details,
 )
 
-
 # google-genai talks through httpx2 (a fork of httpx under its own name) when it is installed,
 # through httpx otherwise: a refused connection or a timeout comes from either.
 _NETWORK_ERRORS = (httpx.HTTPError, httpx2.HTTPError)
