@@ -26,11 +26,25 @@ _KEPT_DETS = {
     "le", "la", "l'", "l’", "les", "ce", "cet", "cette", "ces", "son", "sa", "ses", "mon", "ma",
     "mes", "ton", "ta", "tes", "notre", "nos", "votre", "vos", "leur", "leurs",
 }  # fmt: skip
+_ALL_DETS = _FEMININE_DETS | _MASCULINE_DETS | _PLURAL_DETS | _SINGULAR_DETS | _KEPT_DETS
+# Nouns of quantity or kind: what they stand for is their complement (« une vingtaine de
+# fourmilières … formaient », « une sorte d'étonnement qui »): never named again alone.
+QUANTITY = {
+    "sorte", "espèce", "genre", "façon", "manière", "foule", "vingtaine", "dizaine", "douzaine",
+    "centaine", "quinzaine", "trentaine", "quarantaine", "cinquantaine", "millier", "quantité",
+    "nombre", "partie", "plupart", "reste", "moitié", "tas", "multitude", "troupe", "rangée",
+    "série", "suite", "infinité", "peu", "beaucoup", "tiers", "quart", "majorité", "ensemble",
+}  # fmt: skip
 _CONTRACTED = {"du": "le", "au": "le", "aux": "les", "des": "les"}
 _VOWELS = tuple("aeiouyhéèêàâîôûœ")
 _SUBJECT_PRONOUNS = {"ms": "il", "fs": "elle", "mp": "ils", "fp": "elles"}
 _OBJECT_PRONOUNS = {"ms": "le", "fs": "la", "mp": "les", "fp": "les"}
-_BE = {("Pres", "s"): "est", ("Pres", "p"): "sont", ("Past", "s"): "était", ("Past", "p"): "étaient"}
+_BE = {
+    ("Pres", "s"): "est",
+    ("Pres", "p"): "sont",
+    ("Past", "s"): "était",
+    ("Past", "p"): "étaient",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +81,14 @@ def mention(s: Sentence, token: int) -> Mention:
         return Mention(token, agree, s.text[token], personal=lower)
     if s.pos[token] == "PROPN":
         return Mention(token, agreement(s, token), _name(s, token))
-    if s.pos[token] not in ("NOUN", "ADJ") and not s.text[token].isalpha():
+    if (s.pos[token] not in ("NOUN", "ADJ") and not s.text[token].isalpha()) or lower in QUANTITY:
         return Mention(token, "", "")
     return Mention(token, agreement(s, token), _noun_phrase(s, token))
 
 
 def agreement(s: Sentence, token: int) -> str:
     """« fs », « mp »… from the determiner first (the parse's morphology second), or ""."""
-    dets = [k for k in s.children[token] if s.dep[k] in ("det", "case") and k < token]
+    dets = _determiners(s, token)
     gender = number = ""
     for k in dets:
         word = s.lower[k]
@@ -90,6 +104,18 @@ def agreement(s: Sentence, token: int) -> str:
         gender = gender or {"Fem": "f", "Masc": "m"}.get(s.feature(k, "Gender"), "")
         number = number or {"Sing": "s", "Plur": "p"}.get(s.feature(k, "Number"), "")
     return gender + number if gender and number else ""
+
+
+def _determiners(s: Sentence, token: int) -> list[int]:
+    """The determiners of ``token``: by the parse, or the word before its adjectives when the
+    parse took it for something else (« Le fiacre » with « Le » read as a pronoun)."""
+    found = [k for k in s.children[token] if s.dep[k] in ("det", "case") and k < token]
+    k = token - 1
+    while k >= 0 and s.dep[k] in ("amod", "nummod") and s.head[k] == token:
+        k -= 1
+    if k >= 0 and k not in found and s.lower[k] in _ALL_DETS:
+        found.append(k)
+    return found
 
 
 def copula(tense: str, agree: str) -> str:
@@ -114,7 +140,7 @@ def _name(s: Sentence, token: int) -> str:
 def _noun_phrase(s: Sentence, token: int) -> str:
     """The noun with its determiner, numbers and the adjectives next to it, no complements."""
     kids = s.children[token]
-    det = next((k for k in kids if s.dep[k] == "det" and k < token), -1)
+    det = next((k for k in _determiners(s, token) if s.lower[k] in _ALL_DETS), -1)
     case = next((k for k in kids if s.dep[k] == "case" and s.lower[k] in _CONTRACTED), -1)
     near = [
         k

@@ -20,6 +20,7 @@ except ImportError:  # TEMP until the lexicon lands
     def finite_verb(word: str) -> bool:
         return word.endswith(("ait", "aient", "èrent", "irent", "urent"))
 
+
 VERBAL = ("VERB", "AUX")
 SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
 AUX_DEPS = ("aux", "aux:pass", "aux:tense", "aux:caus", "cop")
@@ -56,6 +57,9 @@ class Sentence:
             or (p not in NOT_VERBS and finite_verb(w) and not t.text[:1].isupper())
             for t, p, w, m in zip(toks, pos, lower, morph, strict=True)
         ]
+        for i in range(1, len(toks)):  # « en lui accordant »: a gerund is never finite
+            if lower[i].endswith("ant") and "en" in lower[max(0, i - 3) : i]:
+                finite[i] = False
         return cls(
             [t.text for t in toks],
             [t.whitespace_ for t in toks],

@@ -1,0 +1,207 @@
+"""Clauses that become sentences: at a semicolon, coordinated, relative, of cause or time.
+
+- at a semicolon or colon between two clauses;
+- coordinated clauses: « Il entra et s'assit » → « Il entra. Il s'assit. » (« et » goes, « mais »
+  and « puis » stay; the subject is written again);
+- relative clauses: « qui » → the antecedent as subject, « que » → « le / la / l' / les » before
+  the verb, « à qui » → « lui / leur »; « dont », « où », a relative of a pronoun (« ceux qui »)
+  and a supposition (« qui verrait ») stay with their clause;
+- a cause (« parce que », « puisque ») after its clause with « En effet, »; a time clause
+  (« quand », « lorsque ») that opens the sentence comes first, its main clause then opens with
+  « Alors, »; a condition (« si ») or a concession stays;
+- failing a parse that sees it, « et » or a comma before a finite verb with no subject of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.referents import Mention, mention
+from frenchnovel.pipeline.rewrite.splitting import (
+    ANTECEDENTS,
+    CLITICS,
+    REFLEXIVE,
+    clitic_slot,
+    cluster_start,
+    detach,
+    halves,
+    mood,
+    subject_mention,
+    top_clause,
+)
+from frenchnovel.pipeline.rewrite.syntax import SUBJECT_DEPS, Sentence
+
+_CAUSE = {"parce", "puisque", "puisqu'", "puisqu’"}
+_TIME = {"quand", "lorsque", "lorsqu'", "lorsqu’", "dès", "aussitôt", "après"}
+
+
+def at_stops(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    tokens = piece.tokens
+    for n, k in enumerate(tokens[1:-1], start=1):
+        if s.text[k] not in (";", ":") or s.text[tokens[n + 1]] in ("«", "—", "–", '"'):
+            continue
+        left, right = tokens[:n], tokens[n + 1 :]
+        yield list(halves(s, piece, left, right, top_clause(s, right)))
+
+
+def coordinated(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    members = set(piece.tokens)
+    for c in piece.tokens:
+        h = s.head[c]
+        if s.dep[c] != "conj" or h == c or h not in members or not s.is_clause(c):
+            continue
+        child = s.subtree(c) & members
+        if min(child) < h or not (s.is_clause(h) or s.own_subject(c) in child):
+            continue  # « et il se mit » hung on an infinitive is still a clause of its own
+        cc = [k for k in s.children[c] if s.dep[k] == "cc" and k in child]
+        if any(s.lower[k] in ("ni", "ou", "soit") for k in cc) or not _closes(s, piece, c, child):
+            continue
+        opening = next((k for k in sorted(child) if k not in cc and not s.is_punct(k)), c)
+        if s.dep[opening] == "mark" or s.lower[opening] in ("comme", "si", "que", "qu'", "qu’"):
+            continue  # « mais comme l'auraient suivie des troupeaux »: no clause of its own
+        parent, kid = detach(s, piece, child, c)
+        kid.drop = kid.drop | {k for k in cc if s.lower[k] == "et"}
+        if s.own_subject(c) not in child and not s.inverted(c):
+            if _noun_before_verb(s, c, child):
+                continue  # « car la lumière …, rabattue …, laissait »: its subject is there
+            subject = s.subject(c)
+            found = subject_mention(s, subject, c) if subject >= 0 else None
+            if found is None:
+                continue
+            kid.subject, kid.subject_at = found, cluster_start(s, c, child)
+        yield [parent, kid]
+
+
+def _closes(s: Sentence, piece: Piece, c: int, child: set[int]) -> bool:
+    """The coordinated clause ``c`` runs to the end of ``piece``, but for the clauses
+    coordinated after it: otherwise the parse left some of its words to the first clause."""
+    later: set[int] = set()
+    for k in s.children[s.head[c]]:
+        if s.dep[k] == "conj" and k > c:
+            later |= s.subtree(k)
+    rest = [k for k in piece.tokens if k > max(child) and k not in later and not s.is_punct(k)]
+    inside = [k for k in piece.tokens if min(child) < k < max(child) and k not in child]
+    return not rest and not [k for k in inside if not s.is_punct(k)]
+
+
+def _noun_before_verb(s: Sentence, c: int, child: set[int]) -> bool:
+    verb = s.finite_of(c)
+    return any(
+        s.pos[k] in ("NOUN", "PROPN") and not any(s.dep[j] == "case" for j in s.children[k])
+        for k in child
+        if k < verb
+    )
+
+
+def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    members = set(piece.tokens)
+    for c in piece.tokens:
+        n = s.head[c]
+        if s.dep[c] != "acl:relcl" or n not in members or s.pos[n] not in ANTECEDENTS:
+            continue
+        child = s.subtree(c) & members
+        words = [k for k in sorted(child) if not s.is_punct(k)]
+        if not words or not s.is_clause(c) or mood(s, c) in ("Cnd", "Sub"):
+            continue  # « une chouette qui verrait »: a supposition is no statement
+        found = mention(s, n)
+        if not (found.pronoun() or found.phrase):
+            continue
+        parent, kid = detach(s, piece, child, c)
+        if _relative(s, kid, c, words, found):
+            yield [parent, kid]
+
+
+def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention) -> bool:
+    """Make the relative clause ``c`` in ``kid`` a sentence of its own; False for a kind
+    that stays with its antecedent."""
+    first = words[0]
+    child = set(kid.tokens)
+    own = s.own_subject(c)
+    verb = s.finite_of(c)
+    if s.lower[first] == "qui" and s.dep[first] in SUBJECT_DEPS:
+        kid.drop = kid.drop | {first}
+        kid.subject, kid.subject_at = found, first
+        return True
+    if not (own in child and first < own < verb):
+        return False  # « que font les flèches »: the subject comes after the verb
+    if s.lower[first] in ("que", "qu'", "qu’") and s.pos[first] == "PRON":
+        if any(s.dep[k] == "obj" and k != first for k in s.children[c]) or not found.agree:
+            return False
+        slot = clitic_slot(s, c, child, tuple(REFLEXIVE))
+        kid.drop = kid.drop | {first}
+        kid.insert[slot] = found.clitic(s.text[slot])
+        return True
+    if s.lower[first] == "à" and len(words) > 1 and s.lower[words[1]] == "qui" and found.agree:
+        slot = clitic_slot(s, c, child, (*REFLEXIVE, "le", "la", "les", "l'", "l’"))
+        kid.drop = kid.drop | {first, words[1]}
+        kid.insert[slot] = found.dative()
+        return True
+    return False
+
+
+def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    members = set(piece.tokens)
+    for c in piece.tokens:
+        h = s.head[c]
+        if s.dep[c] != "advcl" or h not in members or not s.is_clause(c):
+            continue
+        marks = [k for k in s.children[c] if s.dep[k] == "mark"]
+        own = s.own_subject(c)
+        if not marks or own < 0 or "Sub" in s.morph[s.finite_of(c)].get("Mood"):
+            continue
+        mark = marks[0]
+        word = s.lower[mark]
+        dropped = {mark} | {k for k in s.children[mark] if s.dep[k] == "fixed"}
+        if word in ("parce", "dès", "aussitôt", "après") and mark + 1 < len(s):
+            dropped.add(mark + 1)  # « parce que », « dès que »: the « que » goes too
+        child = s.subtree(c) & members
+        if not dropped <= child or own not in child:
+            continue
+        parent, kid = detach(s, piece, child, c)
+        kid.drop = kid.drop | dropped
+        if word in _CAUSE:
+            kid.link = "En effet,"
+            kid.anchor = max(parent.tokens, default=c) + 0.5  # after the clause it explains
+            yield [parent, kid]
+        elif word in _TIME and c < h:
+            parent.link = "Alors,"
+            yield [kid, parent]
+
+
+def _nearest_clause(s: Sentence, tokens: list[int]) -> int:
+    """The last clause head of ``tokens`` whose verb comes last: the clause just before."""
+    verbs = [k for k in tokens if s.finite[k]]
+    if not verbs:
+        return -1
+    v = verbs[-1]
+    return s.head[v] if s.dep[v] in ("aux", "aux:tense", "aux:pass", "cop") else v
+
+
+def verb_phrases(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    """« et » or a comma, then a finite verb with no subject: the parse missed a coordination."""
+    tokens = piece.tokens
+    for n, k in enumerate(tokens[1:-1], start=1):
+        if s.lower[k] not in ("et", "mais", "puis", ",") or n + 1 >= len(tokens):
+            continue
+        m = n + 1
+        while m < len(tokens) and s.lower[tokens[m]] in CLITICS | {"puis", "alors", "aussitôt"}:
+            m += 1
+        if m >= len(tokens) or not s.finite[tokens[m]] or s.own_subject(tokens[m]) in tokens:
+            continue
+        if s.inverted(tokens[m]) or s.inverted(s.head[tokens[m]]):
+            continue  # « n'est-ce pas », « dit-il »: an incise, not a second clause
+        left, right = tokens[:n], tokens[n:]
+        main = _nearest_clause(s, left)
+        subject = s.subject(main) if main >= 0 else -1
+        found = subject_mention(s, subject, tokens[m]) if subject in left else None
+        if found is None or piece.subject_at in right:
+            continue
+        first, second = halves(s, piece, left, right, tokens[m])
+        if s.lower[k] in ("et", ","):
+            second.drop = second.drop | {k}
+        j = m
+        while j - 1 > n and s.lower[tokens[j - 1]] in CLITICS:
+            j -= 1
+        second.subject, second.subject_at = found, tokens[j]
+        yield [first, second]

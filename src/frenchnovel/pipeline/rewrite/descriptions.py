@@ -1,0 +1,124 @@
+"""A description set off by commas becomes a sentence about what it describes.
+
+« La mairie, construite sur les dessins d'un architecte, est … » → « … Elle est construite sur
+les dessins d'un architecte. »: a participle, an adjective or an apposition gets its referent as
+subject (a pronoun where it cannot be mistaken) and « est » / « était » by the tense of its
+clause; a present participle or a gerund in a past narrative becomes the imperfect
+(« rêvant » → « elle rêvait », « en parlant vite » → « il parlait vite »).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.referents import Mention, agreement, copula, mention
+from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach
+from frenchnovel.pipeline.rewrite.syntax import Sentence
+
+_QUANTIFIERS = {"tout", "tous", "toute", "toutes", "même", "mêmes", "seul", "seule", "seuls",
+                "seules", "chaque", "quelque", "quelques", "autre", "autres"}  # fmt: skip
+_APPOSITION_DETS = {"le", "la", "l'", "l’", "les", "un", "une", "son", "sa", "ses", "ce", "cet",
+                    "cette", "leur", "notre", "votre", "mon", "ma", "ton", "ta"}  # fmt: skip
+_IMPERFECT = {"ayant": "avai", "étant": "étai", "sachant": "savai"}
+
+
+def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    members = set(piece.tokens)
+    tense = s.tense(piece.head) if piece.head >= 0 else ""
+    for c in piece.tokens:
+        kind = _description_kind(s, c)
+        if not kind or not tense:
+            continue
+        child = s.subtree(c) & members
+        span = [k for k in piece.tokens if min(child) <= k <= max(child)]
+        if set(span) != child or not _set_off(s, piece, child):
+            continue
+        opening = [k for k in span if not s.is_punct(k) and k < c]
+        if any(s.pos[k] not in ("ADV",) for k in opening) or s.own_subject(c) >= 0:
+            continue  # « quoique habillé », « le marécage ayant été franchi »: no description
+        h = s.head[c]
+        referent = h if s.pos[h] in ("NOUN", "PROPN", "PRON") else s.subject(h)
+        if (
+            referent < 0
+            or referent in child
+            or (
+                s.pos[referent] == "PRON"
+                and s.lower[referent] not in ("il", "elle", "ils", "elles")
+            )
+        ):
+            continue
+        found = _described(s, referent, c)
+        if found is None:
+            continue
+        parent, kid = detach(s, piece, child, piece.head)
+        kid.subject = found
+        kid.subject_at = min(k for k in child if not s.is_punct(k))
+        if kind == "present":
+            if tense != "Past":
+                continue
+            kid.drop = kid.drop | {c}
+            kid.insert[c] = _imperfect(s.lower[c], found.agree)
+        else:
+            kid.copula = copula(tense, found.agree)
+        yield [parent, kid]
+
+
+def _description_kind(s: Sentence, c: int) -> str:
+    if s.dep[c] not in ("acl", "amod", "advcl", "appos") or s.is_clause(c) or s.finite[c]:
+        return ""
+    if s.lower[c] in _QUANTIFIERS:
+        return ""
+    form = s.morph[c].get("VerbForm")
+    if s.pos[c] == "VERB" and "Part" in form:
+        return (
+            "present"
+            if s.feature(c, "Tense") == "Pres" and s.lower[c].endswith("ant")
+            else ("participle")
+        )
+    if s.pos[c] == "ADJ" and s.dep[c] != "advcl":
+        return "adjective"
+    h = s.head[c]
+    if (
+        s.dep[c] == "appos"
+        and s.pos[c] == "NOUN"
+        and (s.pos[h] == "PROPN" or s.lower[h] in ("il", "elle", "ils", "elles"))
+        and any(s.lower[k] in _APPOSITION_DETS for k in s.children[c] if k < c)
+        and not any(s.dep[k] == "case" for k in s.children[c])
+        and c + 1 < len(s)
+    ):
+        return "apposition"  # « M. Homais, le pharmacien, »
+    return ""
+
+
+def _set_off(s: Sentence, piece: Piece, child: set[int]) -> bool:
+    """The description stands between commas (or a comma and an end) in ``piece``."""
+    order = piece.tokens
+    lo, hi = order.index(min(child)), order.index(max(child))
+    before = order[lo - 1] if lo > 0 else -1
+    after = order[hi + 1] if hi + 1 < len(order) else -1
+    left = before < 0 or s.text[before] in COMMAS or s.text[min(child)] in COMMAS
+    right = after < 0 or s.text[after] in COMMAS | STOPS or s.text[max(child)] in COMMAS
+    return left and right and not (before < 0 and after < 0)
+
+
+def _described(s: Sentence, referent: int, c: int) -> Mention | None:
+    """The referent of a description, its agreement taken from the description if need be."""
+    found = mention(s, referent)
+    if not found.agree:
+        own = agreement(s, c) or _own_agreement(s, c)
+        if not own:
+            return None
+        found = Mention(found.token, own, found.phrase, found.personal)
+    return found if found.pronoun() or found.phrase else None
+
+
+def _own_agreement(s: Sentence, c: int) -> str:
+    gender = {"Fem": "f", "Masc": "m"}.get(s.feature(c, "Gender"), "")
+    number = {"Sing": "s", "Plur": "p"}.get(s.feature(c, "Number"), "")
+    return gender + number if gender and number else ""
+
+
+def _imperfect(word: str, agree: str) -> str:
+    stem = _IMPERFECT.get(word, word[:-3] + "ai")
+    return stem + ("ent" if agree.endswith("p") else "t")
