@@ -32,6 +32,13 @@ from frenchnovel.pipeline.rewrite.splitting import (
 )
 from frenchnovel.pipeline.rewrite.syntax import SUBJECT_DEPS, Sentence
 
+_SUBJECT_PRONOUNS = {"il", "elle", "on", "ils", "elles", "je", "j'", "j’", "tu"}
+# An antecedent of time: « le jour où » is no place to write « y » for.
+_TIMES = {
+    "jour", "jours", "moment", "moments", "instant", "heure", "heures", "temps", "époque",
+    "année", "années", "soir", "matin", "nuit", "minute", "siècle", "fois", "saison", "mois",
+    "semaine", "an", "ans", "âge", "soirée", "matinée", "journée", "date", "période",
+}  # fmt: skip
 _CAUSE = {"parce", "puisque", "puisqu'", "puisqu’"}
 _TIME = {"quand", "lorsque", "lorsqu'", "lorsqu’", "dès", "aussitôt", "après"}
 
@@ -132,12 +139,21 @@ def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention)
         kid.drop = kid.drop | {first}
         kid.insert[slot] = found.clitic(s.text[slot])
         return True
+    if s.lower[first] == "où" and s.lower[s.head[c]] not in _TIMES and not _has_y(s, c):
+        slot = clitic_slot(s, c, child, (*REFLEXIVE, "le", "la", "les", "l'", "l’", "lui", "leur"))
+        kid.drop = kid.drop | {first}
+        kid.insert[slot] = "y"  # « la maison où il vivait » → « Il y vivait. »
+        return True
     if s.lower[first] == "à" and len(words) > 1 and s.lower[words[1]] == "qui" and found.agree:
         slot = clitic_slot(s, c, child, (*REFLEXIVE, "le", "la", "les", "l'", "l’"))
         kid.drop = kid.drop | {first, words[1]}
         kid.insert[slot] = found.dative()
         return True
     return False
+
+
+def _has_y(s: Sentence, c: int) -> bool:
+    return any(s.lower[k] in ("y", "en") for k in s.children[c])
 
 
 def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
@@ -153,7 +169,7 @@ def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         mark = marks[0]
         word = s.lower[mark]
         dropped = {mark} | {k for k in s.children[mark] if s.dep[k] == "fixed"}
-        if word in ("parce", "dès", "aussitôt", "après") and mark + 1 < len(s):
+        if word in ("parce", "dès", "aussitôt", "après", "pendant") and mark + 1 < len(s):
             dropped.add(mark + 1)  # « parce que », « dès que »: the « que » goes too
         child = s.subtree(c) & members
         if not dropped <= child or own not in child:
@@ -164,8 +180,14 @@ def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             kid.link = "En effet,"
             kid.anchor = max(parent.tokens, default=c) + 0.5  # after the clause it explains
             yield [parent, kid]
-        elif word in _TIME and c < h:
-            parent.link = "Alors,"
+        elif word == "pendant" and not parent.link:  # « pendant qu'il dormait »
+            kid.link = "Pendant ce temps," if c > h else ""
+            parent.link = "" if c > h else "Pendant ce temps,"
+            if c > h:
+                kid.anchor = max(parent.tokens, default=c) + 0.5
+            yield [parent, kid] if c > h else [kid, parent]
+        elif (word in _TIME or word == "comme") and c < h and not parent.link:
+            parent.link = "Alors,"  # « Comme il pleuvait, il resta » → « Il pleuvait. Alors, … »
             yield [kid, parent]
 
 
@@ -185,13 +207,23 @@ def verb_phrases(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if s.lower[k] not in ("et", "mais", "puis", ",") or n + 1 >= len(tokens):
             continue
         m = n + 1
+        pronoun = m < len(tokens) and s.lower[tokens[m]] in _SUBJECT_PRONOUNS
+        m += pronoun
         while m < len(tokens) and s.lower[tokens[m]] in CLITICS | {"puis", "alors", "aussitôt"}:
             m += 1
-        if m >= len(tokens) or not s.finite[tokens[m]] or s.own_subject(tokens[m]) in tokens:
+        if m >= len(tokens) or not s.finite[tokens[m]]:
             continue
         if s.inverted(tokens[m]) or s.inverted(s.head[tokens[m]]):
             continue  # « n'est-ce pas », « dit-il »: an incise, not a second clause
         left, right = tokens[:n], tokens[n:]
+        if pronoun:  # « Il lutte pourtant, il essaie de se défendre »
+            first, second = halves(s, piece, left, right, tokens[m])
+            if s.lower[k] in ("et", ","):
+                second.drop = second.drop | {k}
+            yield [first, second]
+            continue
+        if s.own_subject(tokens[m]) in tokens:
+            continue
         main = _nearest_clause(s, left)
         subject = s.subject(main) if main >= 0 else -1
         found = subject_mention(s, subject, tokens[m]) if subject in left else None

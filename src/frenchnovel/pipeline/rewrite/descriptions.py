@@ -35,7 +35,8 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if set(span) != child or not _set_off(s, piece, child):
             continue
         opening = [k for k in span if not s.is_punct(k) and k < c]
-        if any(s.pos[k] not in ("ADV",) for k in opening) or s.own_subject(c) >= 0:
+        gerund = {k for k in opening if s.lower[k] == "en" and kind == "present"}
+        if any(s.pos[k] != "ADV" for k in opening if k not in gerund) or s.own_subject(c) >= 0:
             continue  # « quoique habillé », « le marécage ayant été franchi »: no description
         h = s.head[c]
         referent = h if s.pos[h] in ("NOUN", "PROPN", "PRON") else s.subject(h)
@@ -57,7 +58,7 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if kind == "present":
             if tense != "Past":
                 continue
-            kid.drop = kid.drop | {c}
+            kid.drop = kid.drop | {c} | gerund
             kid.insert[c] = _imperfect(s.lower[c], found.agree)
         else:
             kid.copula = copula(tense, found.agree)
@@ -83,7 +84,10 @@ def _description_kind(s: Sentence, c: int) -> str:
         s.dep[c] == "appos"
         and s.pos[c] == "NOUN"
         and (s.pos[h] == "PROPN" or s.lower[h] in ("il", "elle", "ils", "elles"))
-        and any(s.lower[k] in _APPOSITION_DETS for k in s.children[c] if k < c)
+        and (
+            any(s.lower[k] in _APPOSITION_DETS for k in s.children[c] if k < c)
+            or (s.pos[h] == "PROPN" and s.text[c].islower())  # « Robert Moffat, neveu de … »
+        )
         and not any(s.dep[k] == "case" for k in s.children[c])
         and c + 1 < len(s)
     ):

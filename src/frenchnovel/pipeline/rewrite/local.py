@@ -110,8 +110,8 @@ def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
         return [sentence]
     out: list[str] = []
     previous: Piece | None = None
-    for piece in pieces:
-        text = render(s, piece, previous, len(s) - 1)
+    for n, piece in enumerate(pieces):
+        text = render(s, piece, previous, final=n == len(pieces) - 1)
         if text:
             out.append(text)
             previous = piece

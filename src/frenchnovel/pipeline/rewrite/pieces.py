@@ -36,6 +36,7 @@ _SUBORDINATING = {
 }  # fmt: skip
 _RELATIVES = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle", "lesquels",
               "lesquelles", "auquel", "duquel"}  # fmt: skip
+_FINAL = {".", "!", "?", "…", "?!", "!?", "..."}
 _PAIRS = (("«", "»"), ("(", ")"), ("[", "]"))
 _LEADING = re.compile(r"^[\s,;:.—–\-)»”]+")
 _TRAILING = re.compile(r"[\s,;:—–\-(«“]+$")
@@ -172,8 +173,10 @@ def _main_follows(s: Sentence, piece: Piece, first: int) -> bool:
     )
 
 
-def render(s: Sentence, piece: Piece, previous: Piece | None, last: int) -> str:
-    """The text of ``piece``; ``previous`` decides if a pronoun is safe for its subject."""
+def render(s: Sentence, piece: Piece, previous: Piece | None, *, final: bool) -> str:
+    """The text of ``piece``; ``previous`` decides if a pronoun is safe for its subject, and the
+    ``final`` piece ends as the source sentence does (« ! », « ? »)."""
+    last = len(s) - 1 if s.text[-1] in _FINAL else -1
     out: list[str] = []
     if piece.link:
         out.append(piece.link + " ")
@@ -187,7 +190,7 @@ def render(s: Sentence, piece: Piece, previous: Piece | None, last: int) -> str:
             word = piece.insert[k]
             out.append(word if word.endswith(("'", "’")) else word + " ")
             written = True
-        if k in piece.drop:
+        if k in piece.drop or k == last:
             continue
         word = s.text[k]
         if k == 0 and (written or piece.link) and s.pos[k] != "PROPN" and word[1:].islower():
@@ -204,10 +207,9 @@ def render(s: Sentence, piece: Piece, previous: Piece | None, last: int) -> str:
     text = _TRAILING.sub("", text).strip()
     if not text:
         return ""
-    if not _ENDED.search(text) or last not in piece.tokens:
-        text = text.rstrip(".!?… ") if last not in piece.tokens else text
-        question = s.text[last] == "?" and piece.tokens and any(s.inverted(k) for k in [piece.head])
-        text += "?" if question else "."
+    if not _ENDED.search(text):
+        question = s.text[last] == "?" and piece.head >= 0 and s.inverted(piece.head)
+        text += s.text[last] if final and last >= 0 else "?" if question else "."
     return _capitalise(text)
 
 

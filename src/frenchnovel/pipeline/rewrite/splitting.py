@@ -111,7 +111,7 @@ def subject_mention(s: Sentence, subject: int, clause: int = -1) -> Mention | No
     if s.lower[verb].endswith(("aient", "èrent", "irent", "urent", "ont")):
         number = "p"
     if number and found.agree and found.agree[1] != number and not found.personal:
-        found = Mention(found.token, "", found.phrase)  # the parse and the verb disagree
+        return None  # « une valse … tournaient »: the parse and the verb disagree
     return found if found.pronoun() or found.phrase else None
 
 

@@ -13,18 +13,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-try:
-    from frenchnovel.pipeline.verbforms import finite_verb
-except ImportError:  # TEMP until the lexicon lands
-
-    def finite_verb(word: str) -> bool:
-        return word.endswith(("ait", "aient", "èrent", "irent", "urent"))
-
+from frenchnovel.pipeline.verbforms import is_finite
 
 VERBAL = ("VERB", "AUX")
 SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
 AUX_DEPS = ("aux", "aux:pass", "aux:tense", "aux:caus", "cop")
-NOT_VERBS = {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "PUNCT", "NUM", "PROPN", "SYM", "INTJ"}
 # The second half of a negation opened by « ne » (« ne … que » included).
 NEGATION_ENDS = {
     "pas", "point", "plus", "jamais", "rien", "personne", "guère", "que", "qu'", "qu’", "ni",
@@ -52,11 +45,7 @@ class Sentence:
         pos = [t.pos_ for t in toks]
         lower = [t.lower_ for t in toks]
         morph = [t.morph for t in toks]
-        finite = [
-            (p in VERBAL and "Fin" in m.get("VerbForm"))
-            or (p not in NOT_VERBS and finite_verb(w) and not t.text[:1].isupper())
-            for t, p, w, m in zip(toks, pos, lower, morph, strict=True)
-        ]
+        finite = [is_finite(t) for t in toks]
         for i in range(1, len(toks)):  # « en lui accordant »: a gerund is never finite
             if lower[i].endswith("ant") and "en" in lower[max(0, i - 3) : i]:
                 finite[i] = False

@@ -14,7 +14,9 @@ DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
   (« quand », « lorsque ») that opens the sentence comes first, its main clause then opens with
   « Alors, »; a condition (« si ») or a concession stays;
 - a description set off by commas (participle, adjective, apposition) → « il / elle était … »;
-  a present participle in a past narrative → the imperfect (« rêvant » → « elle rêvait »);
+  a present participle or a gerund in a past narrative → the imperfect (« rêvant » → « elle
+  rêvait »);
+- coordinated objects, complements or attributes → one sentence each, subject and verb repeated;
 - failing a parse that sees it, « et » or a comma before a finite verb with no subject of its own.
 
 The engine checks every piece a transformation makes (``pieces.problems``) and makes it only
@@ -32,6 +34,7 @@ from frenchnovel.pipeline.rewrite.clauses import (
     relatives,
     verb_phrases,
 )
+from frenchnovel.pipeline.rewrite.complements import complements
 from frenchnovel.pipeline.rewrite.descriptions import descriptions
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.splitting import top_clause
@@ -47,4 +50,5 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     yield from relatives(s, piece)
     yield from adverbial(s, piece)
     yield from descriptions(s, piece)
+    yield from complements(s, piece)
     yield from verb_phrases(s, piece)

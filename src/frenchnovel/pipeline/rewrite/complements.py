@@ -1,0 +1,104 @@
+"""Coordinated complements: each one takes the subject and the verb again.
+
+« Elle écouta les harpes sur les lacs, tous les chants de cygnes mourants, … » → « Elle écouta
+les harpes sur les lacs. Elle écouta tous les chants de cygnes mourants. » A list of objects,
+of complements after one preposition (which each new sentence repeats: « Ils tournaient entre les
+fauteuils. Ils tournaient entre les canapés. ») or of attributes after « être » (« Il était grand.
+Il était fort. ») makes one sentence per item. Only the source's words are written again: its
+subject (a pronoun where it cannot be mistaken), the verb with its clitics and auxiliary, the
+preposition. A list joined by « ni » or « ou » stays, and so does one after « ne … que ».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.splitting import cluster_start, detach, subject_mention
+from frenchnovel.pipeline.rewrite.syntax import AUX_DEPS, NEGATION_ENDS, Sentence
+
+_LISTED = ("obj", "obl", "obl:arg", "obl:mod", "xcomp", "iobj")
+_ITEMS = ("NOUN", "PROPN", "ADJ", "NUM", "PRON")
+
+
+def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    """One coordinated complement of a clause of ``piece`` as a sentence of its own."""
+    members = set(piece.tokens)
+    for y in piece.tokens:
+        x = s.head[y]
+        if s.dep[y] != "conj" or s.pos[y] not in _ITEMS or x not in members or s.is_clause(y):
+            continue
+        verb, keep = _governor(s, x, members)
+        if verb < 0:
+            continue
+        child = _trimmed(s, s.subtree(y) & members)
+        cc = {k for k in s.children[y] if s.dep[k] == "cc"}
+        if any(s.lower[k] in ("ni", "ou", "soit") for k in cc) or not child or min(child) < x:
+            continue
+        core = _core(s, verb, members)
+        if not core or min(child) < max(core):
+            continue
+        subject = s.subject(verb)
+        found = subject_mention(s, subject, verb) if subject >= 0 else None
+        if found is None:
+            continue
+        parent, _ = detach(s, piece, s.subtree(y) & members, piece.head)
+        cases = {k for k in keep if not any(s.dep[j] == "case" for j in s.children[y])}
+        kid = Piece(sorted(core | cases | child), head=verb, drop=frozenset(cc & child))
+        kid.subject, kid.subject_at = found, min(core)
+        kid.anchor = min(child)
+        yield [parent, kid]
+
+
+def _governor(s: Sentence, x: int, members: set[int]) -> tuple[int, set[int]]:
+    """The clause head whose complement (or attribute) ``x`` is, and the preposition of ``x``
+    that each item repeats; -1 when ``x`` is no such complement."""
+    for _ in range(12):  # « A, B, C et D » may hang each item on the one before
+        if s.dep[x] != "conj" or s.head[x] == x:
+            break
+        x = s.head[x]
+    if s.is_clause(x) and any(s.dep[k] == "cop" for k in s.children[x]):
+        return (x, set()) if _main(s, x) else (-1, set())  # « il était grand et fort »
+    h = s.head[x]
+    if s.dep[x] not in _LISTED or h not in members or not s.is_clause(h) or not _main(s, h):
+        return -1, set()
+    return h, {k for k in s.children[x] if s.dep[k] == "case" and k < x}
+
+
+def _main(s: Sentence, h: int) -> bool:
+    """``h`` heads a clause that says something by itself (not « qu'il soit acteur »)."""
+    v = s.finite_of(h)
+    if v < 0 or s.feature(v, "Mood") in ("Sub",) or any(s.dep[k] == "mark" for k in s.children[h]):
+        return False
+    return s.dep[h] in ("ROOT", "conj", "parataxis") or s.head[h] == h
+
+
+def _trimmed(s: Sentence, child: set[int]) -> set[int]:
+    """``child`` without the punctuation at its edges (« , quelque morceau de lard , »)."""
+    ordered = sorted(child)
+    while ordered and s.is_punct(ordered[0]):
+        ordered.pop(0)
+    while ordered and s.is_punct(ordered[-1]):
+        ordered.pop()
+    return set(ordered)
+
+
+def _core(s: Sentence, head: int, members: set[int]) -> set[int]:
+    """The finite verb with its clitics, auxiliary, participle and the end of a negation:
+    « n'avait pas vu », « s'y rendait »; empty when it cannot be repeated."""
+    v = s.finite_of(head)
+    first = cluster_start(s, head, members)
+    last = head if s.pos[head] in ("VERB", "AUX") else v
+    if any(s.dep[k] == "cop" for k in s.children[head]):
+        last = v  # the copula, not the attribute
+    span = set(range(first, max(v, last) + 1))
+    if not span <= members or any(s.is_punct(k) for k in span):
+        return set()
+    if any(s.lower[k] in ("ne", "n'", "n’") for k in span):
+        ends = [k for k in s.children[head] if s.lower[k] in NEGATION_ENDS and k > v]
+        if not ends or s.lower[ends[0]] in ("que", "qu'", "qu’", "ni"):
+            return set()
+        span.add(ends[0])
+    if any(s.dep[k] not in AUX_DEPS and k not in (head, v) and s.pos[k] == "NOUN" for k in span):
+        return set()
+    return span
