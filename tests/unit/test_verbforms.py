@@ -37,6 +37,7 @@ def test_a_form_that_is_only_a_finite_verb_is_one(word: str) -> None:
         ("zèbre", "the animal"),
         ("dit", "also the participle of « il a dit »"),
         ("mis", "a participle too"),
+        ("tâtons", "the noun of « à tâtons », a multiword entry"),
     ],
 )
 def test_a_form_with_other_common_readings_is_only_possibly_finite(word: str, why: str) -> None:
@@ -71,11 +72,13 @@ def test_the_sets_are_built_from_the_lexicon_rows_by_frequency_in_books() -> Non
         ("est", "NOM", "49,73", ""),
         ("zébrassent", "VER", "0", '"sub:imp:3p;"'),
         ("maison", "NOM", "400", ""),
+        ("tâtons", "VER", "0", '"imp:pre:1p;ind:pre:1p;"'),
+        ("à tâtons", "ADV", "7,5", ""),
     ]
     forms = build(rows)
     assert forms.finite == {"mangea", "est", "zébrassent"}
-    assert forms.possible == {"porte", "mangea", "dit", "est", "zébrassent"}
-    assert forms.never == {"maison"}
+    assert forms.possible == {"porte", "mangea", "dit", "est", "zébrassent", "tâtons"}
+    assert forms.never == {"maison", "à"}
 
 
 def test_the_sets_are_cached_on_disk_and_read_back_the_same(

@@ -28,6 +28,7 @@ from typing import NamedTuple, Protocol
 # Readings of other parts of speech may weigh this share of a form's frequency in books, at most
 # (« est » the compass point, « a » the letter), for the form to count as a finite verb.
 OTHER_SHARE = 0.1
+_BUILD = 2  # the cache file's name changes with the rules of ``build``
 _FINITE_MOODS = ("ind:", "sub:", "cnd:", "imp:")
 _VERB = ("VER", "AUX")
 # The subject clitics; the tagger reads « Tu » opening a sentence as a noun.
@@ -68,9 +69,11 @@ def build(rows: Iterable[Row]) -> VerbForms:
     not_finite: set[str] = set()  # forms with an infinitive or participle reading
     for form, cgram, freq, infover in rows:
         key = form.lower()
-        if " " in key:
-            continue  # « a contrario »: never one token
         weight = float(freq.replace(",", ".") or 0)
+        if " " in key:  # « à tâtons »: each word has a use that is not a verb
+            for word in key.split():
+                other_freq[word] += weight
+            continue
         if cgram not in _VERB:
             other_freq[key] += weight
             continue
@@ -91,7 +94,7 @@ def build(rows: Iterable[Row]) -> VerbForms:
 
 def _cache_file(lexicon: Path) -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    stamp = f"{lexicon.stat().st_size}-{int(lexicon.stat().st_mtime)}-{OTHER_SHARE}"
+    stamp = f"{_BUILD}-{lexicon.stat().st_size}-{int(lexicon.stat().st_mtime)}-{OTHER_SHARE}"
     return base / "frenchnovel" / f"verbforms-{stamp}.txt"
 
 
