@@ -85,17 +85,6 @@ def local_engine(sentences: list[str], options: JobOptions) -> list[list[str]]:
     return LocalRewriter().rewrite(sentences, options).pieces
 
 
-def local_without_reuse(sentences: list[str], options: JobOptions) -> list[list[str]]:
-    """The local engine with verb repetition off (``cuts.REUSE_VERBS``), for comparison."""
-    from frenchnovel.pipeline.rewrite import cuts
-
-    cuts.REUSE_VERBS = False
-    try:
-        return local_engine(sentences, options)
-    finally:
-        cuts.REUSE_VERBS = True
-
-
 def naive_engine(sentences: list[str], options: JobOptions) -> list[list[str]]:
     """Cut every ``limit`` words, at the last punctuation of the window when there is one."""
     limit = options.sentence_length_limit
