@@ -10,10 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frenchnovel.billing.pricing import estimate_tokens
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite.local import LocalRewriter
-from frenchnovel.pipeline.words import count_words, words
+from frenchnovel.pipeline.words import count_words, estimate_tokens, words
 
 PRONOUNS = {"il", "elle", "ils", "elles", "on", "je"}  # « je » only where the source has « j' »
 # A description cut from its noun stands as « elle était … »: pronoun and être, nothing more.

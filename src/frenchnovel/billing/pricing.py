@@ -14,11 +14,6 @@ _PRICES: dict[str, int] = {
 _DEFAULT_PRICE = 1
 
 
-def estimate_tokens(chars: int) -> int:
-    """Tokens for ``chars`` characters when no real usage is reported: ceil(chars / 4 × 1.10)."""
-    return math.ceil(chars / 4 * 1.10)
-
-
 def price_per_1k(model: str) -> int:
     """Credits per 1,000 tokens for ``model``."""
     matches = [prefix for prefix in _PRICES if model.startswith(prefix)]

@@ -6,9 +6,10 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from frenchnovel.billing.pricing import credits_for, estimate_tokens
+from frenchnovel.billing.pricing import credits_for
 from frenchnovel.config import Settings
 from frenchnovel.pipeline.options import JobOptions
+from frenchnovel.pipeline.words import estimate_tokens
 
 DISPATCH_MODULE = "frenchnovel.worker.dispatch"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-MODEL = __import__("os").environ.get("FRENCHNOVEL_MODEL", "fr_core_news_sm")
+MODEL = "fr_core_news_sm"
 _UNUSED = ("ner", "lemmatizer", "senter")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -18,3 +19,8 @@ def words(text: str) -> list[str]:
 def count_words(text: str) -> int:
     """The number of words in ``text`` (see ``words``)."""
     return len(words(text))
+
+
+def estimate_tokens(chars: int) -> int:
+    """Tokens for ``chars`` characters when no real usage is reported: ceil(chars / 4 × 1.10)."""
+    return math.ceil(chars / 4 * 1.10)

@@ -21,7 +21,10 @@ from frenchnovel.pipeline.rewrite.referents import Mention, mention
 from frenchnovel.pipeline.rewrite.splitting import (
     ANTECEDENTS,
     CLITICS,
+    COMMAS,
     REFLEXIVE,
+    STOPS,
+    clause_subject,
     clitic_slot,
     cluster_start,
     detach,
@@ -72,8 +75,7 @@ def coordinated(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if s.own_subject(c) not in child and not s.inverted(c):
             if _noun_before_verb(s, c, child):
                 continue  # « car la lumière …, rabattue …, laissait »: its subject is there
-            subject = s.subject(c)
-            found = subject_mention(s, subject, c) if subject >= 0 else None
+            found = clause_subject(s, piece, c)
             if found is None:
                 continue
             kid.subject, kid.subject_at = found, cluster_start(s, c, child)
@@ -112,11 +114,25 @@ def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if not words or not s.is_clause(c) or mood(s, c) in ("Cnd", "Sub"):
             continue  # « une chouette qui verrait »: a supposition is no statement
         found = mention(s, n)
-        if not (found.pronoun() or found.phrase):
+        if not (found.pronoun() or found.phrase) or not _ends_cleanly(s, piece, child):
             continue
         parent, kid = detach(s, piece, child, c)
         if _relative(s, kid, c, words, found):
             yield [parent, kid]
+
+
+def _ends_cleanly(s: Sentence, piece: Piece, child: set[int]) -> bool:
+    """What follows the relative clause ``child`` in ``piece`` cannot be part of it: nothing, a
+    stop, or a comma before a verb or a conjunction (« La porte, qui …, était »). Otherwise the
+    parse may have hung some of its words elsewhere (« un mot … qui le suppliait de venir dîner
+    chez elle, le soir même, avec sa femme »)."""
+    after = [k for k in piece.tokens if k > max(child)]
+    if not after or s.text[after[0]] in STOPS:
+        return True
+    if s.text[after[0]] not in COMMAS or len(after) < 2:
+        return False
+    k = after[1]
+    return s.finite[k] or s.pos[k] in ("CCONJ", "AUX") or s.lower[k] in CLITICS
 
 
 def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention) -> bool:
@@ -201,39 +217,51 @@ def _nearest_clause(s: Sentence, tokens: list[int]) -> int:
 
 
 def verb_phrases(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
-    """« et » or a comma, then a finite verb with no subject: the parse missed a coordination."""
+    """« et » or a comma, then a finite verb with no subject: the parse missed a coordination;
+    or a comma, then a subject pronoun and its verb: a second clause (« il lutte, il nage »)."""
     tokens = piece.tokens
     for n, k in enumerate(tokens[1:-1], start=1):
-        if s.lower[k] not in ("et", "mais", "puis", ",") or n + 1 >= len(tokens):
+        if s.lower[k] not in ("et", "mais", "puis", ","):
             continue
-        m = n + 1
-        pronoun = m < len(tokens) and s.lower[tokens[m]] in _SUBJECT_PRONOUNS
-        m += pronoun
-        while m < len(tokens) and s.lower[tokens[m]] in CLITICS | {"puis", "alors", "aussitôt"}:
-            m += 1
-        if m >= len(tokens) or not s.finite[tokens[m]]:
+        m, pronoun = _verb_after(s, tokens, n + 1)
+        if m < 0:
             continue
-        if s.inverted(tokens[m]) or s.inverted(s.head[tokens[m]]):
-            continue  # « n'est-ce pas », « dit-il »: an incise, not a second clause
         left, right = tokens[:n], tokens[n:]
-        if pronoun:  # « Il lutte pourtant, il essaie de se défendre »
-            first, second = halves(s, piece, left, right, tokens[m])
-            if s.lower[k] in ("et", ","):
-                second.drop = second.drop | {k}
-            yield [first, second]
-            continue
-        if s.own_subject(tokens[m]) in tokens:
-            continue
-        main = _nearest_clause(s, left)
-        subject = s.subject(main) if main >= 0 else -1
-        found = subject_mention(s, subject, tokens[m]) if subject in left else None
-        if found is None or piece.subject_at in right:
+        found = None if pronoun else _left_subject(s, piece, left, tokens[m])
+        if not pronoun and (found is None or piece.subject_at in right):
             continue
         first, second = halves(s, piece, left, right, tokens[m])
         if s.lower[k] in ("et", ","):
             second.drop = second.drop | {k}
-        j = m
-        while j - 1 > n and s.lower[tokens[j - 1]] in CLITICS:
-            j -= 1
-        second.subject, second.subject_at = found, tokens[j]
+        if found is not None:
+            j = m
+            while j - 1 > n and s.lower[tokens[j - 1]] in CLITICS:
+                j -= 1
+            second.subject, second.subject_at = found, tokens[j]
         yield [first, second]
+
+
+def _verb_after(s: Sentence, tokens: list[int], m: int) -> tuple[int, bool]:
+    """Where the finite verb opening ``tokens[m:]`` is (past a subject pronoun and clitics), and
+    whether a subject pronoun comes first; -1 when no verb opens there."""
+    pronoun = m < len(tokens) and s.lower[tokens[m]] in _SUBJECT_PRONOUNS
+    m += pronoun
+    while m < len(tokens) and s.lower[tokens[m]] in CLITICS | {"puis", "alors", "aussitôt"}:
+        m += 1
+    if m >= len(tokens) or not s.finite[tokens[m]]:
+        return -1, False
+    if s.inverted(tokens[m]) or s.inverted(s.head[tokens[m]]):
+        return -1, False  # « n'est-ce pas », « dit-il »: an incise, not a second clause
+    if not pronoun and s.own_subject(tokens[m]) in tokens:
+        return -1, False
+    return m, pronoun
+
+
+def _left_subject(s: Sentence, piece: Piece, left: list[int], verb: int) -> Mention | None:
+    """The subject of the clause just before ``verb``, written again for it."""
+    main = _nearest_clause(s, left)
+    subject = s.subject(main) if main >= 0 else -1
+    if subject in left:
+        return subject_mention(s, subject, verb)
+    # a piece that writes its subject (« Elle contracta …, et perdit … »)
+    return clause_subject(s, piece, main) if main == piece.head else None

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from frenchnovel.pipeline.rewrite.pieces import Piece
-from frenchnovel.pipeline.rewrite.splitting import cluster_start, detach, subject_mention
+from frenchnovel.pipeline.rewrite.splitting import clause_subject, cluster_start, detach
 from frenchnovel.pipeline.rewrite.syntax import AUX_DEPS, NEGATION_ENDS, Sentence
 
 _LISTED = ("obj", "obl", "obl:arg", "obl:mod", "xcomp", "iobj")
-_ITEMS = ("NOUN", "PROPN", "ADJ", "NUM", "PRON")
+_ITEMS = ("NOUN", "PROPN", "ADJ", "NUM")
 
 
 def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
@@ -38,8 +38,7 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         core = _core(s, verb, members)
         if not core or min(child) < max(core):
             continue
-        subject = s.subject(verb)
-        found = subject_mention(s, subject, verb) if subject >= 0 else None
+        found = clause_subject(s, piece, verb)
         if found is None:
             continue
         parent, _ = detach(s, piece, s.subtree(y) & members, piece.head)

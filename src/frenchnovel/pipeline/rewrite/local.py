@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from frenchnovel.billing.pricing import estimate_tokens
 from frenchnovel.pipeline.nlp import get_nlp
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck, RewriteOutcome
@@ -29,7 +28,7 @@ from frenchnovel.pipeline.rewrite.pieces import Piece, problems, render
 from frenchnovel.pipeline.rewrite.surface import plain_typography
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.rewrite.transforms import candidates, top_clause
-from frenchnovel.pipeline.words import count_words
+from frenchnovel.pipeline.words import count_words, estimate_tokens
 
 BATCH = 256  # sentences per nlp.pipe call; a cancelled job stops between two batches
 WINDOW = 5000  # characters: longer run-on "sentences" are parsed in parts (spaCy's cost grows)

@@ -108,12 +108,26 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
             s.lower[j] in NEGATION_ENDS for j in words[i + 1 : i + 12]
         ):
             out.append("ne alone")
+    if any(_lost_subject(s, piece, k) for k in words):
+        out.append("subject without verb")
     if any(_orphan_relative(s, piece, k) for k in words):
         out.append("relative without antecedent")
     texts = [s.text[k] for k in piece.tokens if k not in piece.drop]
     if any(texts.count(a) != texts.count(b) for a, b in _PAIRS):
         out.append("unbalanced")
     return out
+
+
+def _lost_subject(s: Sentence, piece: Piece, k: int) -> bool:
+    """``k`` is a subject whose verb is not in ``piece``, or whose « verb » the parse read as
+    finite and the lexicon knows only as a participle (« la lumière …, rabattue … »)."""
+    if s.dep[k] not in ("nsubj", "nsubj:pass"):
+        return False
+    h = s.head[k]
+    if h not in piece.tokens or h in piece.drop:
+        return True
+    tagged = s.pos[h] in ("VERB", "AUX") and "Fin" in s.morph[h].get("VerbForm")
+    return tagged and not s.is_clause(h)
 
 
 def _orphan_relative(s: Sentence, piece: Piece, k: int) -> bool:

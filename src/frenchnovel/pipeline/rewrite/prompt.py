@@ -11,9 +11,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from frenchnovel.billing.pricing import estimate_tokens
 from frenchnovel.pipeline.options import JobOptions
-from frenchnovel.pipeline.words import count_words
+from frenchnovel.pipeline.words import count_words, estimate_tokens
 
 SENTENCES_MARKER = "SENTENCES (JSON):"
 

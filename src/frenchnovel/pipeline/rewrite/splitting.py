@@ -118,3 +118,17 @@ def subject_mention(s: Sentence, subject: int, clause: int = -1) -> Mention | No
 def mood(s: Sentence, c: int) -> str:
     v = s.finite_of(c)
     return s.feature(v, "Mood") if v >= 0 else ""
+
+
+def clause_subject(s: Sentence, piece: Piece, clause: int) -> Mention | None:
+    """The subject to write for ``clause`` of ``piece``: its own in the source, else the one
+    ``piece`` already writes when ``clause`` is (coordinated with) the piece's clause."""
+    subject = s.subject(clause)
+    if subject >= 0:
+        return subject_mention(s, subject, clause)
+    h = clause
+    for _ in range(8):
+        if h == piece.head or s.dep[h] != "conj":
+            break
+        h = s.head[h]
+    return piece.subject if h == piece.head and not piece.copula else None
