@@ -42,6 +42,7 @@ _TIMES = {
     "année", "années", "soir", "matin", "nuit", "minute", "siècle", "fois", "saison", "mois",
     "semaine", "an", "ans", "âge", "soirée", "matinée", "journée", "date", "période",
 }  # fmt: skip
+_RELATIVE_WORDS = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle"}
 _CAUSE = {"parce", "puisque", "puisqu'", "puisqu’"}
 _TIME = {"quand", "lorsque", "lorsqu'", "lorsqu’", "dès", "aussitôt", "après"}
 
@@ -62,13 +63,17 @@ def coordinated(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if s.dep[c] != "conj" or h == c or h not in members or not s.is_clause(c):
             continue
         child = s.subtree(c) & members
-        if min(child) < h or not (s.is_clause(h) or s.own_subject(c) in child):
-            continue  # « et il se mit » hung on an infinitive is still a clause of its own
+        if min(child) < h or not (s.is_clause(h) or s.own_subject(c) in child) or s.inverted(c):
+            continue  # « et il se mit » on an infinitive is a clause; « ajouta Harris » is not
+        child |= _fronted(s, piece, h, c, child)
         cc = [k for k in s.children[c] if s.dep[k] == "cc" and k in child]
+        cc += [k for k in child if s.pos[k] == "CCONJ" and k < c and k not in cc]
         if any(s.lower[k] in ("ni", "ou", "soit") for k in cc) or not _closes(s, piece, c, child):
             continue
         opening = next((k for k in sorted(child) if k not in cc and not s.is_punct(k)), c)
-        if s.dep[opening] == "mark" or s.lower[opening] in ("comme", "si", "que", "qu'", "qu’"):
+        if s.head[opening] == c and (
+            s.dep[opening] == "mark" or s.lower[opening] in ("comme", "si", "que", "qu'", "qu’")
+        ):
             continue  # « mais comme l'auraient suivie des troupeaux »: no clause of its own
         parent, kid = detach(s, piece, child, c)
         kid.drop = kid.drop | {k for k in cc if s.lower[k] == "et"}
@@ -80,6 +85,21 @@ def coordinated(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
                 continue
             kid.subject, kid.subject_at = found, cluster_start(s, c, child)
         yield [parent, kid]
+
+
+def _fronted(s: Sentence, piece: Piece, h: int, c: int, child: set[int]) -> set[int]:
+    """« mais, avant de partir, » before the coordinated clause ``c``, hung by the parse on the
+    first clause: the conjunction and what follows it go with ``c``."""
+    before = [k for k in piece.tokens if k < min(child)]
+    for n in range(len(before) - 1, -1, -1):
+        k = before[n]
+        if s.finite[k] or k == h:
+            return set()
+        if s.pos[k] == "CCONJ" and s.lower[k] in ("mais", "et", "puis", "car", "or", "donc"):
+            span = set(before[n:])
+            inside = span | child | {h}
+            return span if all(s.head[j] in inside or s.is_punct(j) for j in span) else set()
+    return set()
 
 
 def _closes(s: Sentence, piece: Piece, c: int, child: set[int]) -> bool:
@@ -116,6 +136,8 @@ def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         found = mention(s, n)
         if not (found.pronoun() or found.phrase) or not _ends_cleanly(s, piece, child):
             continue
+        if any(s.lower[k] in _RELATIVE_WORDS for k in words[1:] if s.lower[k - 1] in ("et", ",")):
+            continue  # « qu'on instruisait et qu'on allait juger »: two relatives stay together
         parent, kid = detach(s, piece, child, c)
         if _relative(s, kid, c, words, found):
             yield [parent, kid]

@@ -31,6 +31,8 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         verb, keep = _governor(s, x, members)
         if verb < 0:
             continue
+        if not _joined_by_et(s, x, y) or s.pos[x] != s.pos[y]:
+            continue  # « dans le château …, un jeune garçon »: no list, whatever the parse says
         child = _trimmed(s, s.subtree(y) & members)
         cc = {k for k in s.children[y] if s.dep[k] == "cc"}
         if any(s.lower[k] in ("ni", "ou", "soit") for k in cc) or not child or min(child) < x:
@@ -47,6 +49,18 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         kid.subject, kid.subject_at = found, min(core)
         kid.anchor = min(child)
         yield [parent, kid]
+
+
+def _joined_by_et(s: Sentence, x: int, y: int) -> bool:
+    """``y`` belongs to a list that « et » closes: it or a later item has « et » before it."""
+    first = x
+    while s.dep[first] == "conj" and s.head[first] != first:
+        first = s.head[first]
+    items = [k for k in range(len(s)) if k >= y and s.dep[k] == "conj" and s.head[k] in (x, first)]
+    items += [y]
+    return any(
+        s.lower[c] == "et" and s.dep[c] == "cc" for k in items for c in s.children[k] if c < k
+    )
 
 
 def _governor(s: Sentence, x: int, members: set[int]) -> tuple[int, set[int]]:

@@ -36,6 +36,7 @@ _SUBORDINATING = {
 }  # fmt: skip
 _RELATIVES = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle", "lesquels",
               "lesquelles", "auquel", "duquel"}  # fmt: skip
+_ELIDED = re.compile(r"\b([Jj])e ([aeiouyhéèêàâîôûœ])")
 _FINAL = {".", "!", "?", "…", "?!", "!?", "..."}
 _PAIRS = (("«", "»"), ("(", ")"), ("[", "]"))
 _LEADING = re.compile(r"^[\s,;:.—–\-)»”]+")
@@ -108,7 +109,7 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
             s.lower[j] in NEGATION_ENDS for j in words[i + 1 : i + 12]
         ):
             out.append("ne alone")
-    if any(_lost_subject(s, piece, k) for k in words):
+    if any(_lost_subject(s, piece, k) or _lost_verb_subject(s, piece, k) for k in words):
         out.append("subject without verb")
     if any(_orphan_relative(s, piece, k) for k in words):
         out.append("relative without antecedent")
@@ -128,6 +129,15 @@ def _lost_subject(s: Sentence, piece: Piece, k: int) -> bool:
         return True
     tagged = s.pos[h] in ("VERB", "AUX") and "Fin" in s.morph[h].get("VerbForm")
     return tagged and not s.is_clause(h)
+
+
+def _lost_verb_subject(s: Sentence, piece: Piece, k: int) -> bool:
+    """``k`` heads a clause whose own subject is not in ``piece`` (« … cherchaient le bateau »
+    once « ses yeux » went elsewhere)."""
+    if not s.is_clause(k) or (piece.subject is not None and k == piece.head):
+        return False
+    own = s.own_subject(k)
+    return own >= 0 and (own not in piece.tokens or own in piece.drop) and s.lower[own] != "qui"
 
 
 def _orphan_relative(s: Sentence, piece: Piece, k: int) -> bool:
@@ -214,6 +224,7 @@ def render(s: Sentence, piece: Piece, previous: Piece | None, *, final: bool) ->
         out.append(word + space)
         written = written or not s.is_punct(k)
     text = re.sub(r"\s+", " ", "".join(out))
+    text = _ELIDED.sub(r"\1'\2", text)  # a subject « je » written before « en », « ai »
     text = re.sub(r" ([,.])", r"\1", text) if "« " not in text else text
     text = _LEADING.sub("", text)
     if previous is not None:

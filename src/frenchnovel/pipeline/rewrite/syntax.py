@@ -126,9 +126,14 @@ class Sentence:
         return next((k for k in self.children[h] if self.dep[k] in SUBJECT_DEPS), -1)
 
     def inverted(self, h: int) -> bool:
-        """« dit-il », « viendra-t-on »: the subject is glued after the verb."""
+        """« dit-il », « viendra-t-on », « ajouta Harris »: the subject comes after the verb."""
         v = self.finite_of(h)
-        return v >= 0 and v + 1 < len(self) and self.text[v + 1].startswith("-")
+        if v < 0 or v + 1 >= len(self):
+            return False
+        after = self.text[v + 1]
+        own = self.own_subject(h)
+        name_after = self.pos[v + 1] == "PROPN" and after[:1].isupper()
+        return after.startswith("-") or own > v or name_after
 
     def tense(self, h: int) -> str:
         """ "Pres" or "Past" for the clause headed by ``h`` (the ending decides where the
