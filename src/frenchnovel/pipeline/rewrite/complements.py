@@ -38,7 +38,7 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if any(s.lower[k] in ("ni", "ou", "soit") for k in cc) or not child or min(child) < x:
             continue
         core = _core(s, verb, members)
-        if not core or min(child) < max(core):
+        if not core or min(child) < max(core) or not _last(s, piece, y, child):
             continue
         found = clause_subject(s, piece, verb)
         if found is None:
@@ -49,6 +49,20 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         kid.subject, kid.subject_at = found, min(core)
         kid.anchor = min(child)
         yield [parent, kid]
+
+
+def _last(s: Sentence, piece: Piece, y: int, child: set[int]) -> bool:
+    """Nothing but later items of the list follows item ``y`` in ``piece``: a word after it
+    would belong to it whatever the parse says (« riche de toutes les promesses »)."""
+    later: set[int] = set()
+    for k in range(y + 1, len(s)):
+        if s.dep[k] == "conj" and s.head[k] in (s.head[y], y):
+            later |= s.subtree(k)
+    return not [
+        k
+        for k in piece.tokens
+        if k > min(child) and k not in child and k not in later and not s.is_punct(k)
+    ]
 
 
 def _joined_by_et(s: Sentence, x: int, y: int) -> bool:
