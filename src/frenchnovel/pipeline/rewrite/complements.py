@@ -33,11 +33,11 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             continue
         if not _joined_by_et(s, x, y) or s.pos[x] != s.pos[y]:
             continue  # « dans le château …, un jeune garçon »: no list, whatever the parse says
-        child = _trimmed(s, s.subtree(y) & members)
+        child = trimmed(s, s.subtree(y) & members)
         cc = {k for k in s.children[y] if s.dep[k] == "cc"}
         if any(s.lower[k] in ("ni", "ou", "soit") for k in cc) or not child or min(child) < x:
             continue
-        core = _core(s, verb, members)
+        core = verb_core(s, verb, members)
         if not core or min(child) < max(core) or not _last(s, piece, y, child):
             continue
         found = clause_subject(s, piece, verb)
@@ -85,14 +85,14 @@ def _governor(s: Sentence, x: int, members: set[int]) -> tuple[int, set[int]]:
             break
         x = s.head[x]
     if s.is_clause(x) and any(s.dep[k] == "cop" for k in s.children[x]):
-        return (x, set()) if _main(s, x) else (-1, set())  # « il était grand et fort »
+        return (x, set()) if main_clause(s, x) else (-1, set())  # « il était grand et fort »
     h = s.head[x]
-    if s.dep[x] not in _LISTED or h not in members or not s.is_clause(h) or not _main(s, h):
+    if s.dep[x] not in _LISTED or h not in members or not s.is_clause(h) or not main_clause(s, h):
         return -1, set()
     return h, {k for k in s.children[x] if s.dep[k] == "case" and k < x}
 
 
-def _main(s: Sentence, h: int) -> bool:
+def main_clause(s: Sentence, h: int) -> bool:
     """``h`` heads a clause that says something by itself (not « qu'il soit acteur »)."""
     v = s.finite_of(h)
     if v < 0 or s.feature(v, "Mood") in ("Sub",) or any(s.dep[k] == "mark" for k in s.children[h]):
@@ -100,7 +100,7 @@ def _main(s: Sentence, h: int) -> bool:
     return s.dep[h] in ("ROOT", "conj", "parataxis") or s.head[h] == h
 
 
-def _trimmed(s: Sentence, child: set[int]) -> set[int]:
+def trimmed(s: Sentence, child: set[int]) -> set[int]:
     """``child`` without the punctuation at its edges (« , quelque morceau de lard , »)."""
     ordered = sorted(child)
     while ordered and s.is_punct(ordered[0]):
@@ -110,7 +110,7 @@ def _trimmed(s: Sentence, child: set[int]) -> set[int]:
     return set(ordered)
 
 
-def _core(s: Sentence, head: int, members: set[int]) -> set[int]:
+def verb_core(s: Sentence, head: int, members: set[int]) -> set[int]:
     """The finite verb with its clitics, auxiliary, participle and the end of a negation:
     « n'avait pas vu », « s'y rendait »; empty when it cannot be repeated."""
     v = s.finite_of(head)

@@ -38,6 +38,10 @@ _RELATIVES = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle",
               "lesquelles", "auquel", "duquel"}  # fmt: skip
 _ELIDED = re.compile(r"\b([Jj])e ([aeiouyhéèêàâîôûœ])")
 _FINAL = {".", "!", "?", "…", "?!", "!?", "..."}
+_SUBORDINATOR_HEADS = {
+    "pour", "afin", "avant", "sans", "bien", "depuis", "pendant", "tandis", "alors", "dès",
+    "après", "aussitôt", "parce", "sitôt",
+}  # fmt: skip
 _PAIRS = (("«", "»"), ("(", ")"), ("[", "]"))
 _LEADING = re.compile(r"^[\s,;:.—–\-)»”]+")
 _TRAILING = re.compile(r"[\s,;:—–\-(«“]+$")
@@ -96,9 +100,10 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
     if s.lower[last] in _LEANING or s.pos[last] in _LEANING_POS or s.dep[last] in AUX_DEPS:
         if not s.text[last].startswith("-"):  # « dit-il », « prends-le »
             out.append("leaning end")
-    first = words[0]
+    opening = words[1:] if s.pos[words[0]] == "CCONJ" and len(words) > 1 else words
+    first = opening[0]
     if (
-        s.lower[first] in _SUBORDINATING
+        (s.lower[first] in _SUBORDINATING or _two_word_subordinator(s, opening))
         and first not in piece.insert
         and (piece.subject is None or piece.subject_at > first)
         and not _main_follows(s, piece, first)
@@ -117,6 +122,15 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
     if any(texts.count(a) != texts.count(b) for a, b in _PAIRS):
         out.append("unbalanced")
     return out
+
+
+def _two_word_subordinator(s: Sentence, words: list[int]) -> bool:
+    """« pour que », « avant qu' », « sans que »… opening a piece."""
+    return (
+        len(words) > 1
+        and s.lower[words[0]] in _SUBORDINATOR_HEADS
+        and s.lower[words[1]] in ("que", "qu'", "qu’")
+    )
 
 
 def _lost_subject(s: Sentence, piece: Piece, k: int) -> bool:
@@ -190,11 +204,15 @@ def _surface_clause(s: Sentence, piece: Piece) -> bool:
 
 
 def _main_follows(s: Sentence, piece: Piece, first: int) -> bool:
-    """True if ``piece``, opened by the subordinating ``first``, also holds a main clause."""
+    """True if ``piece``, opened by the subordinating ``first``, also holds a main clause (one in
+    parentheses does not count: « Pour qu'on ne la vît pas (il y avait du monde) »)."""
     inner = s.subtree(s.head[first])
-    return any(
-        s.finite[k] and k not in inner and s.dep[k] not in ("acl:relcl",) for k in piece.tokens
-    )
+    depth, found = 0, False
+    for k in piece.tokens:
+        depth += (s.text[k] in ("(", "[")) - (s.text[k] in (")", "]"))
+        if depth == 0 and s.finite[k] and k not in inner and s.dep[k] != "acl:relcl":
+            found = True
+    return found
 
 
 def render(s: Sentence, piece: Piece, previous: Piece | None, *, final: bool) -> str:

@@ -17,6 +17,7 @@ DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
   a present participle or a gerund in a past narrative → the imperfect (« rêvant » → « elle
   rêvait »);
 - coordinated objects, complements or attributes → one sentence each, subject and verb repeated;
+  so does a complement set off by commas after its verb (``adjuncts``);
 - failing a parse that sees it, « et » or a comma before a finite verb with no subject of its own.
 
 The engine checks every piece a transformation makes (``pieces.problems``) and makes it only
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from frenchnovel.pipeline.rewrite.adjuncts import adjuncts
 from frenchnovel.pipeline.rewrite.clauses import (
     adverbial,
     at_stops,
@@ -51,4 +53,5 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     yield from adverbial(s, piece)
     yield from descriptions(s, piece)
     yield from complements(s, piece)
+    yield from adjuncts(s, piece)
     yield from verb_phrases(s, piece)
