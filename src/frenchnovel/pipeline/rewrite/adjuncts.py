@@ -29,7 +29,7 @@ def _owner(s: Sentence, k: int, v: int) -> bool:
     """``k``, between the verb and its complement, could own that complement: another verb,
     a relative, a quotation."""
     return (
-        (s.pos[k] in ("VERB", "AUX") and k != v)
+        ((s.pos[k] in ("VERB", "AUX") or s.finite[k]) and k != v)
         or s.lower[k] in ("qui", "que", "qu'", "qu’", "dont", "où")
         or s.text[k] in ("«", "»", "(", ")", '"', "—")
     )

@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from frenchnovel.pipeline.nlp import get_nlp
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck, RewriteOutcome
-from frenchnovel.pipeline.rewrite.pieces import Piece, problems, render
+from frenchnovel.pipeline.rewrite.checks import problems
+from frenchnovel.pipeline.rewrite.pieces import Piece, render
 from frenchnovel.pipeline.rewrite.surface import plain_typography
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.rewrite.transforms import candidates, top_clause

@@ -24,6 +24,7 @@ NEGATION_ENDS = {
     "aucun", "aucune", "nul", "nulle", "nullement", "goutte", "mie",
 }  # fmt: skip
 NEGATION_STARTS = {"ne", "n'", "n’"}
+OBJECT_CLITICS = {"lui", "leur", "le", "la", "les", "l'", "l’", "me", "m'", "te", "t'", "se", "s'"}
 
 
 @dataclass
@@ -115,7 +116,7 @@ class Sentence:
         """The subject token of clause ``h``, following coordinated verbs back; -1 if none."""
         for _ in range(8):
             for k in self.children[h]:
-                if self.dep[k] in SUBJECT_DEPS:
+                if self._subject_of(k):
                     return k
             if self.dep[h] != "conj" or self.head[h] == h:
                 return -1
@@ -123,7 +124,12 @@ class Sentence:
         return -1
 
     def own_subject(self, h: int) -> int:
-        return next((k for k in self.children[h] if self.dep[k] in SUBJECT_DEPS), -1)
+        return next((k for k in self.children[h] if self._subject_of(k)), -1)
+
+    def _subject_of(self, k: int) -> bool:
+        """``k`` is a subject: « lui » or « le » right before a verb is its object, whatever
+        the parse says (« et lui avait dit »)."""
+        return self.dep[k] in SUBJECT_DEPS and self.lower[k] not in OBJECT_CLITICS
 
     def inverted(self, h: int) -> bool:
         """« dit-il », « viendra-t-on », « ajouta Harris »: the subject comes after the verb."""

@@ -1,0 +1,227 @@
+"""Why a piece would not stand alone as a French sentence.
+
+Each check reads the piece on the source's parse, with second opinions where the parse of
+literary French is known to fail: a main clause (a finite verb with its subject, not only clauses
+opened by « que », « quand »…), no word that leans on what follows at its end, no subordinating
+opening without a main clause, « ne » with its second half, a subject with its verb, a relative
+with its antecedent, quotes and brackets that close. The engine makes a transformation only when
+every piece it makes passes them all.
+"""
+
+from __future__ import annotations
+
+from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.referents import PERSONAL
+from frenchnovel.pipeline.rewrite.syntax import (
+    AUX_DEPS,
+    NEGATION_ENDS,
+    NEGATION_STARTS,
+    Sentence,
+)
+
+_LEANING = {
+    "ne", "n'", "n’", "se", "s'", "s’", "me", "m'", "m’", "te", "t'", "t’", "le", "la", "les",
+    "l'", "l’", "lui", "leur", "y", "en", "ce", "c'", "c’", "que", "qu'", "qu’", "qui", "dont",
+    "où", "très", "si", "plus", "moins", "aussi", "trop", "je", "j'", "j’", "tu", "il", "elle",
+    "ils", "elles", "on", "nous", "vous",
+}  # fmt: skip
+_LEANING_POS = {"DET", "ADP", "CCONJ", "SCONJ"}
+# A piece opened by one of these is a subordinate clause unless it holds its main clause.
+_SUBORDINATING = {
+    "que", "qu'", "qu’", "qui", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles",
+    "parce", "quand", "lorsque", "lorsqu'", "lorsqu’", "puisque", "puisqu'", "puisqu’", "quoique",
+    "afin", "tandis", "pendant", "comme", "si", "s'", "s’", "auquel", "duquel",
+}  # fmt: skip
+_RELATIVES = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle", "lesquels",
+              "lesquelles", "auquel", "duquel"}  # fmt: skip
+_SUBORDINATOR_HEADS = {
+    "pour", "afin", "avant", "sans", "bien", "depuis", "pendant", "tandis", "alors", "dès",
+    "après", "aussitôt", "parce", "sitôt",
+}  # fmt: skip
+_DEMONSTRATIVES = {"c'", "c’", "ce", "ça", "cela", "ceci"}
+_QUE = {"que", "qu'", "qu’"}
+_OPENERS = {"que", "qu'", "qu’", "qui", "dont", "où", "quand", "lorsque", "lorsqu'", "lorsqu’",
+            "puisque", "puisqu'", "puisqu’", "quoique", "parce"}  # fmt: skip
+_SUBORDINATE_DEPS = {"advcl", "acl", "ccomp", "csubj", "xcomp", "obl", "obj", "nmod", "dep"}
+_PAIRS = (("«", "»"), ("(", ")"), ("[", "]"))
+
+
+def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
+    """Why ``piece`` would not stand alone as a French sentence (empty when it would)."""
+    words = piece.words(s)
+    added = (piece.subject is not None) + bool(piece.copula)
+    out = ["short"] if len(words) + added < max(2, min_words) else []
+    if not words:
+        return out
+    if not _has_clause(s, piece):
+        out.append("no clause")
+    elif _all_subordinate(s, piece) or _subordinate_opening(s, piece, words):
+        out.append("subordinate")
+    last = words[-1]
+    leaning = s.lower[last] in _LEANING or s.pos[last] in _LEANING_POS or s.dep[last] in AUX_DEPS
+    if leaning and not s.text[last].startswith("-"):  # « dit-il », « prends-le »
+        out.append("leaning end")
+    if any(
+        s.lower[k] in NEGATION_STARTS
+        and not any(s.lower[j] in NEGATION_ENDS for j in words[i + 1 : i + 12])
+        for i, k in enumerate(words)
+    ):
+        out.append("ne alone")
+    if any(_lost_subject(s, piece, k) or _lost_verb_subject(s, piece, k) for k in words):
+        out.append("subject without verb")
+    if any(_orphan_relative(s, piece, k) for k in words):
+        out.append("relative without antecedent")
+    texts = [s.text[k] for k in piece.tokens if k not in piece.drop]
+    if any(texts.count(a) != texts.count(b) for a, b in _PAIRS):
+        out.append("unbalanced")
+    return out
+
+
+def _subordinate_opening(s: Sentence, piece: Piece, words: list[int]) -> bool:
+    """« Quand il entra. », « Et, pour qu'on ne la vît pas. »: opened by a subordinating word
+    (after a conjunction) with no main clause after it."""
+    opening = words[1:] if s.pos[words[0]] == "CCONJ" and len(words) > 1 else words
+    first = opening[0]
+    return (
+        (s.lower[first] in _SUBORDINATING or _two_word_subordinator(s, opening))
+        and first not in piece.insert
+        and (piece.subject is None or piece.subject_at > first)
+        and not _main_follows(s, piece, first)
+    )
+
+
+def _two_word_subordinator(s: Sentence, words: list[int]) -> bool:
+    """« pour que », « avant qu' », « sans que »… opening a piece."""
+    return (
+        len(words) > 1
+        and s.lower[words[0]] in _SUBORDINATOR_HEADS
+        and s.lower[words[1]] in ("que", "qu'", "qu’")
+    )
+
+
+def _lost_subject(s: Sentence, piece: Piece, k: int) -> bool:
+    """``k`` is a subject whose verb is not in ``piece``, or whose « verb » the parse read as
+    finite and the lexicon knows only as a participle (« la lumière …, rabattue … »)."""
+    if s.dep[k] not in ("nsubj", "nsubj:pass"):
+        return False
+    h = s.head[k]
+    if h not in piece.tokens or h in piece.drop:
+        return True
+    tagged = s.pos[h] in ("VERB", "AUX") and "Fin" in s.morph[h].get("VerbForm")
+    return tagged and not s.is_clause(h)
+
+
+def _lost_verb_subject(s: Sentence, piece: Piece, k: int) -> bool:
+    """``k`` heads a clause whose own subject is not in ``piece`` (« … cherchaient le bateau »
+    once « ses yeux » went elsewhere)."""
+    if not s.is_clause(k) or (piece.subject is not None and k == piece.head):
+        return False
+    own = s.own_subject(k)
+    return own >= 0 and (own not in piece.tokens or own in piece.drop) and s.lower[own] != "qui"
+
+
+def _orphan_relative(s: Sentence, piece: Piece, k: int) -> bool:
+    """``k`` is a relative pronoun whose antecedent is not in ``piece`` (« … et qu'on allait
+    juger » once the first relative became « On l'instruisait »)."""
+    if s.lower[k] not in _RELATIVES or s.dep[k] in ("mark", "fixed") or s.pos[k] != "PRON":
+        return False
+    c = s.head[k]
+    if not s.is_clause(c) and not s.finite[c]:
+        return True  # « la salle à manger qui, nous l'avons dit » : its verb went elsewhere
+    for _ in range(8):
+        if s.dep[c] != "conj":
+            break
+        c = s.head[c]
+    return s.dep[c] == "acl:relcl" and (s.head[c] not in piece.tokens or c == piece.head)
+
+
+def _has_clause(s: Sentence, piece: Piece) -> bool:
+    """``piece`` holds a main clause: a finite verb with its subject, not only subordinate
+    clauses (« Un soir que la fenêtre était ouverte. » has none)."""
+    if piece.copula and piece.subject is not None:
+        return True
+    members = set(piece.tokens) - piece.drop
+    subordinate = False
+    for k in members:
+        if not s.finite[k]:
+            continue
+        h = s.head[k] if s.dep[k] in AUX_DEPS else k
+        if piece.subject is not None and h == piece.head:
+            return True
+        subject = s.subject(h)
+        if subject in members or s.inverted(h) or "Imp" in s.morph[k].get("Mood"):
+            made = h == piece.head and bool(piece.drop or piece.insert or piece.link)
+            if _introduced(s, h, members) and not made:  # a relative made a sentence is one
+                subordinate = True
+                continue
+            return True
+    return not subordinate and _surface_clause(s, piece)
+
+
+def _all_subordinate(s: Sentence, piece: Piece) -> bool:
+    """Every finite verb of ``piece`` comes after « que », « qui », « quand »… with no comma
+    between: a second opinion where the parse made a relative its root (« rêvant au nombre de
+    rendez-vous que ces deux mille francs représentaient »)."""
+    if piece.subject is not None or piece.copula:
+        return False
+    opened = found = False
+    for k in piece.tokens:
+        if k in piece.drop:
+            continue
+        if s.text[k] in (",", ";", ":", "—", "(", ")"):
+            opened = False
+        elif s.lower[k] in _OPENERS and not (s.lower[k] in _QUE and _after_ne(s, piece, k)):
+            opened = True
+        elif s.finite[k]:
+            found = True
+            if not opened:
+                return False
+            opened = False  # the opener's clause: a later verb may be the main one
+    return found
+
+
+def _after_ne(s: Sentence, piece: Piece, k: int) -> bool:
+    """« que » closing « ne … que » (« il n'avait que sa demoiselle »)."""
+    before = [j for j in piece.tokens if j < k][-8:]
+    return any(s.lower[j] in NEGATION_STARTS for j in before)
+
+
+def _introduced(s: Sentence, h: int, members: set[int]) -> bool:
+    """The clause ``h`` is subordinate: a relative, or opened by « que », « quand »…"""
+    if s.dep[h] == "acl:relcl":
+        return True
+    return s.dep[h] in _SUBORDINATE_DEPS and any(
+        k in members and (s.dep[k] == "mark" or s.lower[k] in _RELATIVES) for k in s.children[h]
+    )
+
+
+def _surface_clause(s: Sentence, piece: Piece) -> bool:
+    """A second opinion where the parse went wrong: a finite verb form with a subject pronoun
+    or a bare noun before it, no comma between (« Les cailloux du trottoir la blessaient »)."""
+    seen_subject = False
+    for k in piece.tokens:
+        if k in piece.drop:
+            continue
+        if s.text[k] in (",", ";", ":", "—", "–"):
+            seen_subject = False
+        elif s.finite[k] and seen_subject:
+            return True
+        elif s.lower[k] in PERSONAL | _DEMONSTRATIVES or (
+            s.pos[k] in ("NOUN", "PROPN")
+            and s.dep[k] in ("nsubj", "nsubj:pass", "ROOT", "dep")
+            and not any(s.dep[j] == "case" for j in s.children[k])
+        ):
+            seen_subject = True
+    return False
+
+
+def _main_follows(s: Sentence, piece: Piece, first: int) -> bool:
+    """True if ``piece``, opened by the subordinating ``first``, also holds a main clause (one in
+    parentheses does not count: « Pour qu'on ne la vît pas (il y avait du monde) »)."""
+    inner = s.subtree(s.head[first])
+    depth, found = 0, False
+    for k in piece.tokens:
+        depth += (s.text[k] in ("(", "[")) - (s.text[k] in (")", "]"))
+        if depth == 0 and s.finite[k] and k not in inner and s.dep[k] != "acl:relcl":
+            found = True
+    return found
