@@ -6,7 +6,6 @@ retries are off because every attempt must go through the shared rate limiter.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -91,7 +90,7 @@ class GeminiRewriter(LLMRewriter):
             limiter_for("gemini", model, settings),
             batch_size=settings.llm_batch_size,
             concurrency=settings.llm_concurrency,
-            policy=replace(retry_policy(settings), budget=settings.llm_retry_budget_seconds),
+            policy=retry_policy(settings),
         )
 
 

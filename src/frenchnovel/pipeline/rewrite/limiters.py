@@ -47,5 +47,9 @@ def _build(engine: str, model: str, settings: Settings, limits: Limits) -> Limit
 
 
 def retry_policy(settings: Settings) -> RetryPolicy:
-    """Attempts and backoff for 429, 5xx and network failures."""
-    return RetryPolicy(attempts=settings.llm_max_attempts, backoff=settings.llm_backoff_seconds)
+    """Attempts, backoff and the time budget for 429, 5xx and network failures."""
+    return RetryPolicy(
+        attempts=settings.llm_max_attempts,
+        backoff=settings.llm_backoff_seconds,
+        budget=settings.llm_retry_budget_seconds,
+    )

@@ -7,7 +7,6 @@ shared rate limiter.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import openai as sdk
@@ -78,5 +77,5 @@ class OpenAIRewriter(LLMRewriter):
             limiter_for("openai", settings.openai_model, settings),
             batch_size=settings.llm_batch_size,
             concurrency=settings.llm_concurrency,
-            policy=replace(retry_policy(settings), budget=settings.llm_retry_budget_seconds),
+            policy=retry_policy(settings),
         )
