@@ -56,8 +56,9 @@ flower: setup ## Start Flower on port 5555
 bench-pipeline: setup ## Pages/s of extract and of the whole pipeline, 1 and 2 workers, peak memory
 	$(BIN)/python bench/pipeline.py
 
-bench-quality: setup ## Segmentation F1 and rewriting quality against references
+bench-quality: setup ## Segmentation F1, rewriting quality against references, the parser on literary French
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/parser.py
 
 bench-service: setup services ## Service wall time vs in-process, 202 latency, poll p50/p99
 	$(BIN)/python bench/service.py
