@@ -390,3 +390,21 @@ def test_no_piece_of_any_sentence_ends_on_a_word_that_needs_what_follows(
         found = re.findall(r"\w+", piece.lower())
         assert found and found[-1] not in LEANING, (source, piece)
     assert vocabulary(" ".join(pieces)) - vocabulary(source) <= ADDED
+
+
+def test_a_book_with_typographic_apostrophes_is_read_as_well_and_keeps_them() -> None:
+    source = (
+        "J’appartins enfin à un aga des janissaires, qui fut bientôt commandé pour aller "
+        "défendre Azof contre les Russes qui l’assiégeaient."
+    )
+    pieces = rewrite(source)
+    assert pieces[-1] == "Les Russes l’assiégeaient."
+    assert "'" not in " ".join(pieces)
+
+
+def test_what_stands_between_the_verb_and_its_list_goes_with_every_item() -> None:
+    source = "Il manquait à ce pauvre homme la jambe gauche et la main droite."
+    assert rewrite(source) == [
+        "Il manquait à ce pauvre homme la jambe gauche.",
+        "Il manquait à ce pauvre homme la main droite.",
+    ]

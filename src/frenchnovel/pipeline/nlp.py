@@ -19,3 +19,10 @@ def get_nlp() -> Any:
     import spacy
 
     return spacy.load(MODEL, exclude=list(_UNUSED))
+
+
+def parsable(text: str) -> str:
+    """``text`` with plain apostrophes, character for character: the French models read
+    « J’appartins » or « l’assiégeaient » (the typographic apostrophe of most books) as adverbs and
+    nouns, and « J'appartins » right."""
+    return text.replace("’", "'").replace("ʼ", "'")

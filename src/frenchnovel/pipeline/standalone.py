@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from frenchnovel.pipeline.nlp import get_nlp
+from frenchnovel.pipeline.nlp import get_nlp, parsable
 
 
 class Reason(StrEnum):
@@ -135,7 +135,7 @@ _BREAKS = frozenset(';:()«»—–"')
 
 def check(pieces: Sequence[str], *, batch_size: int = 256) -> list[Verdict]:
     """The verdict of each piece, parsed alone (in batches) with the project's French model."""
-    docs = get_nlp().pipe(list(pieces), batch_size=batch_size)
+    docs = get_nlp().pipe([parsable(piece) for piece in pieces], batch_size=batch_size)
     return [verdict(piece, doc) for piece, doc in zip(pieces, docs, strict=True)]
 
 

@@ -18,6 +18,7 @@ from frenchnovel.pipeline.rewrite.splitting import clause_subject, cluster_start
 from frenchnovel.pipeline.rewrite.syntax import AUX_DEPS, NEGATION_ENDS, Sentence
 
 _LISTED = ("obj", "obl", "obl:arg", "obl:mod", "xcomp", "iobj")
+_SHARED = ("iobj", "obl", "obl:arg", "obl:mod", "advmod")  # never an object: it is the list's
 _ITEMS = ("NOUN", "PROPN", "ADJ", "NUM")
 
 
@@ -44,11 +45,32 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if found is None:
             continue
         parent, _ = detach(s, piece, s.subtree(y) & members, piece.head)
-        cases = {k for k in keep if not any(s.dep[j] == "case" for j in s.children[y])}
-        kid = Piece(sorted(core | cases | child), head=verb, drop=frozenset(cc & child))
+        own = {s.lower[j] for j in child}
+        cases = {k for k in keep if s.lower[k] not in own and not _has_case(s, y)}
+        shared = _shared(s, piece, verb, core, x)
+        kid = Piece(sorted(core | shared | cases | child), head=verb, drop=frozenset(cc & child))
         kid.subject, kid.subject_at = found, min(core)
         kid.anchor = min(child)
         yield [parent, kid]
+
+
+def _has_case(s: Sentence, y: int) -> bool:
+    return any(s.dep[j] == "case" for j in s.children[y])
+
+
+def _shared(s: Sentence, piece: Piece, verb: int, core: set[int], x: int) -> set[int]:
+    """What stands between the verb and the list, and belongs to the verb, goes with every item:
+    « Il manquait à ce pauvre homme la jambe gauche et la main droite » → « Il manquait à ce
+    pauvre homme la main droite. »"""
+    start = min(s.subtree(x))
+    between = {k for k in piece.tokens if max(core) < k < start}
+    if any(s.is_punct(k) or s.finite[k] for k in between):
+        return set()
+    inside: set[int] = set()
+    for k in s.children[verb]:
+        if k in between and k != x and s.dep[k] in _SHARED:
+            inside |= s.subtree(k)
+    return between if between <= inside else set()
 
 
 def _last(s: Sentence, piece: Piece, y: int, child: set[int]) -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from frenchnovel.pipeline.nlp import get_nlp
+from frenchnovel.pipeline.nlp import get_nlp, parsable
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck, RewriteOutcome
 from frenchnovel.pipeline.rewrite.checks import problems
@@ -66,7 +66,7 @@ class LocalRewriter:
             if cancelled is not None and cancelled():
                 break
             batch = todo[first : first + BATCH]
-            docs = get_nlp().pipe([part for _, part in batch], batch_size=64)
+            docs = get_nlp().pipe([parsable(part) for _, part in batch], batch_size=64)
             for (i, part), doc in zip(batch, docs, strict=True):
                 if i not in done:  # the first window of a sentence replaces it
                     pieces[i] = []
@@ -99,7 +99,7 @@ def windows(sentence: str) -> list[str]:
 
 def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
     """The short sentences that ``sentence`` (parsed as ``doc``) becomes."""
-    s = Sentence.of(doc)
+    s = Sentence.of(doc, sentence)
     if not len(s):
         return [sentence]
     everything = list(range(len(s)))
@@ -110,10 +110,11 @@ def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
         return [sentence]
     out: list[str] = []
     previous: Piece | None = None
+    curly = "’" in sentence and "'" not in sentence  # the added « l' », « j' » as the book writes
     for n, piece in enumerate(pieces):
         text = render(s, piece, previous, final=n == len(pieces) - 1)
         if text:
-            out.append(text)
+            out.append(text.replace("'", "’") if curly else text)
             previous = piece
     return out or [sentence]
 

@@ -41,7 +41,9 @@ class Sentence:
     finite: list[bool]
 
     @classmethod
-    def of(cls, doc: Any) -> Sentence:
+    def of(cls, doc: Any, source: str | None = None) -> Sentence:
+        """The facts of ``doc``; its words are written as ``source`` has them when the parse
+        read a copy with plain apostrophes (``nlp.parsable``)."""
         toks = list(doc)
         pos = [t.pos_ for t in toks]
         lower = [t.lower_ for t in toks]
@@ -50,8 +52,9 @@ class Sentence:
         for i in range(1, len(toks)):  # « en lui accordant »: a gerund is never finite
             if lower[i].endswith("ant") and "en" in lower[max(0, i - 3) : i]:
                 finite[i] = False
+        text = doc.text if source is None else source
         return cls(
-            [t.text for t in toks],
+            [text[t.idx : t.idx + len(t.text)] for t in toks],
             [t.whitespace_ for t in toks],
             lower,
             pos,
