@@ -408,3 +408,20 @@ def test_what_stands_between_the_verb_and_its_list_goes_with_every_item() -> Non
         "Il manquait à ce pauvre homme la jambe gauche.",
         "Il manquait à ce pauvre homme la main droite.",
     ]
+
+
+def test_a_time_clause_the_parse_missed_still_comes_first() -> None:
+    source = "Enfin, lorsque Canivet entra dans la chambre, il se jeta dans ses bras en pleurant."
+    assert rewrite(source) == [
+        "Enfin, Canivet entra dans la chambre.",
+        "Alors, il se jeta dans ses bras en pleurant.",
+    ]
+
+
+def test_the_antecedent_of_qui_agrees_with_its_verb() -> None:
+    # « se composait » is singular: the floor, not the cells, is made of clay
+    source = (
+        "Hercule fit ébouler avec sa hache le premier étage d'alvéoles, qui se composait "
+        "d'argile assez friable."
+    )
+    assert rewrite(source)[1] == "Le premier étage se composait d'argile assez friable."

@@ -208,7 +208,7 @@ def _surface_clause(s: Sentence, piece: Piece) -> bool:
             return True
         elif s.lower[k] in PERSONAL | _DEMONSTRATIVES or (
             s.pos[k] in ("NOUN", "PROPN")
-            and s.dep[k] in ("nsubj", "nsubj:pass", "ROOT", "dep")
+            and (s.dep[k] in ("nsubj", "nsubj:pass", "ROOT", "dep") or s.pos[k] == "PROPN")
             and not any(s.dep[j] == "case" for j in s.children[k])
         ):
             seen_subject = True

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from frenchnovel.pipeline.rewrite.pieces import Piece
-from frenchnovel.pipeline.rewrite.referents import Mention, mention
+from frenchnovel.pipeline.rewrite.referents import Mention, agreement, mention
 from frenchnovel.pipeline.rewrite.splitting import (
     ANTECEDENTS,
     CLITICS,
@@ -43,6 +43,7 @@ _TIMES = {
     "semaine", "an", "ans", "âge", "soirée", "matinée", "journée", "date", "période",
 }  # fmt: skip
 _RELATIVE_WORDS = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle"}
+_FRONTED = {"quand", "lorsque", "lorsqu'", "lorsqu’"}
 _CAUSE = {"parce", "puisque", "puisqu'", "puisqu’"}
 _TIME = {"quand", "lorsque", "lorsqu'", "lorsqu’", "dès", "aussitôt", "après"}
 
@@ -126,8 +127,8 @@ def _noun_before_verb(s: Sentence, c: int, child: set[int]) -> bool:
 def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     members = set(piece.tokens)
     for c in piece.tokens:
-        n = s.head[c]
-        if s.dep[c] != "acl:relcl" or n not in members or s.pos[n] not in ANTECEDENTS:
+        n = _antecedent(s, piece, c)
+        if n < 0 or n not in members or s.pos[n] not in ANTECEDENTS:
             continue
         child = s.subtree(c) & members
         words = [k for k in sorted(child) if not s.is_punct(k)]
@@ -141,6 +142,40 @@ def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         parent, kid = detach(s, piece, child, c)
         if _relative(s, kid, c, words, found):
             yield [parent, kid]
+
+
+def _antecedent(s: Sentence, piece: Piece, c: int) -> int:
+    """The noun the relative clause ``c`` is about, or -1. The parse's when it has one; after
+    « , qui » the nearest noun before the comma when the parse missed the relative. For « qui »,
+    the noun must agree in number with the verb, else the noun it complements may (« les portes
+    du théâtre, qui étaient fermées »: « portes », not « théâtre »)."""
+    first = min(s.subtree(c))
+    if s.dep[c] == "acl:relcl":
+        n = s.head[c]
+    elif s.lower[first] == "qui" and s.dep[first] in SUBJECT_DEPS and first - 1 in piece.tokens:
+        before = [k for k in piece.tokens if k < first - 1]
+        if s.text[first - 1] != "," or not before:
+            return -1
+        n = before[-1] if s.pos[before[-1]] in ANTECEDENTS else -1
+    else:
+        return -1
+    if n < 0 or s.lower[first] != "qui" or s.dep[first] not in SUBJECT_DEPS:
+        return n
+    number = _verb_number(s, c)
+    for candidate in (n, s.head[n] if s.dep[n] == "nmod" else -1):
+        agree = agreement(s, candidate) if candidate >= 0 else ""
+        if agree and (not number or agree[1] == number):
+            return candidate
+    return -1 if number else n
+
+
+def _verb_number(s: Sentence, c: int) -> str:
+    v = s.finite_of(c)
+    if v < 0:
+        return ""
+    if s.lower[v].endswith(("aient", "èrent", "irent", "urent", "ont", "ent")):
+        return "p" if s.feature(v, "Number") != "Sing" or s.lower[v].endswith("aient") else ""
+    return {"Sing": "s", "Plur": "p"}.get(s.feature(v, "Number"), "")
 
 
 def _ends_cleanly(s: Sentence, piece: Piece, child: set[int]) -> bool:
@@ -188,6 +223,26 @@ def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention)
         kid.insert[slot] = found.dative()
         return True
     return False
+
+
+def fronted_time(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    """« Enfin, lorsque Canivet entra, il se jeta dans ses bras » where the parse missed the time
+    clause: « Enfin, Canivet entra. Alors, il se jeta dans ses bras. »"""
+    tokens = piece.tokens
+    n = 0
+    while n < len(tokens) and (s.is_punct(tokens[n]) or s.pos[tokens[n]] in ("ADV", "CCONJ")):
+        n += 1
+    if n >= len(tokens) - 2 or s.lower[tokens[n]] not in _FRONTED or piece.link:
+        return
+    comma = next((m for m in range(n + 1, len(tokens)) if s.text[tokens[m]] == ","), -1)
+    if comma < 0 or not any(s.finite[k] for k in tokens[n + 1 : comma]):
+        return
+    first, second = halves(s, piece, tokens[:comma], tokens[comma + 1 :], -1)
+    first.head = top_clause(s, first.tokens)
+    second.head = top_clause(s, second.tokens)
+    first.drop = first.drop | {tokens[n]}
+    second.link = "Alors,"
+    yield [first, second]
 
 
 def _has_y(s: Sentence, c: int) -> bool:

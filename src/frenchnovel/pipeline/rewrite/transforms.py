@@ -33,6 +33,7 @@ from frenchnovel.pipeline.rewrite.clauses import (
     adverbial,
     at_stops,
     coordinated,
+    fronted_time,
     relatives,
     verb_phrases,
 )
@@ -51,6 +52,7 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     yield from coordinated(s, piece)
     yield from relatives(s, piece)
     yield from adverbial(s, piece)
+    yield from fronted_time(s, piece)
     yield from descriptions(s, piece)
     yield from complements(s, piece)
     yield from adjuncts(s, piece)
