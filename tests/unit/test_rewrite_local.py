@@ -425,3 +425,19 @@ def test_the_antecedent_of_qui_agrees_with_its_verb() -> None:
         "d'argile assez friable."
     )
     assert rewrite(source)[1] == "Le premier étage se composait d'argile assez friable."
+
+
+def test_a_gerund_or_a_participle_of_the_subject_becomes_the_imperfect() -> None:
+    assert rewrite(
+        "Le vieux marin marchait lentement sur le quai, regardant les bateaux qui rentraient au port."
+    ) == [
+        "Le vieux marin marchait lentement sur le quai.",
+        "Il regardait les bateaux.",
+        "Ils rentraient au port.",
+    ]
+    source = (
+        "En approchant de la ville, ils rencontrèrent un nègre étendu par terre, n'ayant plus rien."
+    )
+    assert rewrite(source)[0] == "Ils approchaient de la ville."
+    # after an object, « n'ayant plus rien » may be the man's or theirs: it stays
+    assert "n'ayant plus rien" in rewrite(source)[-1]

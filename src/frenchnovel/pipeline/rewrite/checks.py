@@ -138,8 +138,8 @@ def _orphan_relative(s: Sentence, piece: Piece, k: int) -> bool:
 def _has_clause(s: Sentence, piece: Piece) -> bool:
     """``piece`` holds a main clause: a finite verb with its subject, not only subordinate
     clauses (« Un soir que la fenêtre était ouverte. » has none)."""
-    if piece.copula and piece.subject is not None:
-        return True
+    if piece.subject is not None and (piece.copula or piece.head in piece.insert):
+        return True  # « Elle était assise … », « Il regardait … » for « regardant »
     members = set(piece.tokens) - piece.drop
     subordinate = False
     for k in members:

@@ -50,8 +50,8 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         ):
             continue
         found = _described(s, referent, c)
-        if found is None:
-            continue
+        if found is None or (kind == "present" and not gerund and _object_between(s, h, c)):
+            continue  # « ils rencontrèrent un nègre …, n'ayant plus » : who has nothing left?
         parent, kid = detach(s, piece, child, piece.head)
         kid.subject = found
         kid.subject_at = min(k for k in child if not s.is_punct(k))
@@ -60,13 +60,25 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
                 continue
             kid.drop = kid.drop | {c} | gerund
             kid.insert[c] = _imperfect(s.lower[c], found.agree)
+            kid.head = c  # the participle, now written as a finite verb
         else:
             kid.copula = copula(tense, found.agree)
         yield [parent, kid]
 
 
+def _object_between(s: Sentence, h: int, c: int) -> bool:
+    """A noun object of ``h`` stands between it and the participle ``c``: the participle may
+    describe it as well as the subject (only a gerund, « en … -ant », is the subject's for sure)."""
+    return any(s.dep[k] in ("obj", "iobj") and h < k < c for k in s.children[h])
+
+
 def _description_kind(s: Sentence, c: int) -> str:
-    if s.dep[c] not in ("acl", "amod", "advcl", "appos") or s.is_clause(c) or s.finite[c]:
+    if s.is_clause(c) or s.finite[c]:
+        return ""
+    present = s.pos[c] == "VERB" and s.lower[c].endswith("ant") and s.feature(c, "Tense") == "Pres"
+    if present and s.dep[c] in ("obl", "obl:arg", "obl:mod", "xcomp"):
+        return "present"  # « n'ayant plus que la moitié de son habit » read as a complement
+    if s.dep[c] not in ("acl", "amod", "advcl", "appos"):
         return ""
     if s.lower[c] in _QUANTIFIERS:
         return ""
