@@ -50,7 +50,8 @@ def assert_sentences(source: str, pieces: list[str]) -> None:
 def imperfects(source: str) -> set[str]:
     """« cherchait » where the source has the present participle « cherchant »."""
     stems = [w[:-3] for w in vocabulary(source) if w.endswith("ant")]
-    return {stem + end for stem in stems for end in ("ait", "aient")} | {"avait", "étaient"}
+    irregular = {"avait", "avaient", "était", "étaient", "savait", "savaient"}
+    return {stem + end for stem in stems for end in ("ait", "aient")} | irregular
 
 
 def test_a_sentence_within_the_limit_passes_through_untouched() -> None:
@@ -428,9 +429,8 @@ def test_the_antecedent_of_qui_agrees_with_its_verb() -> None:
 
 
 def test_a_gerund_or_a_participle_of_the_subject_becomes_the_imperfect() -> None:
-    assert rewrite(
-        "Le vieux marin marchait lentement sur le quai, regardant les bateaux qui rentraient au port."
-    ) == [
+    sailor = "Le vieux marin marchait lentement sur le quai, regardant les bateaux qui rentraient au port."
+    assert rewrite(sailor) == [
         "Le vieux marin marchait lentement sur le quai.",
         "Il regardait les bateaux.",
         "Ils rentraient au port.",
