@@ -429,7 +429,10 @@ def test_the_antecedent_of_qui_agrees_with_its_verb() -> None:
 
 
 def test_a_gerund_or_a_participle_of_the_subject_becomes_the_imperfect() -> None:
-    sailor = "Le vieux marin marchait lentement sur le quai, regardant les bateaux qui rentraient au port."
+    sailor = (
+        "Le vieux marin marchait lentement sur le quai, "
+        "regardant les bateaux qui rentraient au port."
+    )
     assert rewrite(sailor) == [
         "Le vieux marin marchait lentement sur le quai.",
         "Il regardait les bateaux.",
