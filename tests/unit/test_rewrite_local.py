@@ -413,10 +413,19 @@ def test_what_stands_between_the_verb_and_its_list_goes_with_every_item() -> Non
 
 def test_a_time_clause_the_parse_missed_still_comes_first() -> None:
     source = "Enfin, lorsque Canivet entra dans la chambre, il se jeta dans ses bras en pleurant."
+    # « Enfin » stays with the clause it opened
     assert rewrite(source) == [
-        "Enfin, Canivet entra dans la chambre.",
-        "Alors, il se jeta dans ses bras en pleurant.",
+        "Canivet entra dans la chambre.",
+        "Enfin, il se jeta dans ses bras en pleurant.",
     ]
+
+
+def test_a_noun_in_ant_is_no_participle() -> None:
+    source = (
+        "Le fiacre se remit en marche, et le déposa devant le Coq-Faisan, "
+        "restaurant bourgeois connu dans le quartier."
+    )
+    assert not any(p.startswith(("Il restaurait", "Il était restaurant")) for p in rewrite(source))
 
 
 def test_the_antecedent_of_qui_agrees_with_its_verb() -> None:

@@ -39,6 +39,7 @@ class VerbForms(NamedTuple):
     finite: frozenset[str]  # unambiguously finite forms
     possible: frozenset[str]  # forms with at least one finite reading
     never: frozenset[str]  # forms the lexicon knows without any finite reading
+    participles: frozenset[str] = frozenset()  # present participles read mostly as such
 
 
 def _lexique_path() -> Path:
@@ -67,6 +68,7 @@ def build(rows: Iterable[Row]) -> VerbForms:
     finite_freq: dict[str, float] = defaultdict(float)  # books frequency of finite readings
     other_freq: dict[str, float] = defaultdict(float)  # ... of readings of other parts of speech
     not_finite: set[str] = set()  # forms with an infinitive or participle reading
+    participle_freq: dict[str, float] = defaultdict(float)  # ... of present participle readings
     for form, cgram, freq, infover in rows:
         key = form.lower()
         weight = float(freq.replace(",", ".") or 0)
@@ -83,13 +85,21 @@ def build(rows: Iterable[Row]) -> VerbForms:
             finite_freq[key] += weight + 1e-6  # a finite reading counts, however rare
         if finite < len(readings):
             not_finite.add(key)
+        if "par:pre" in readings:
+            participle_freq[key] += weight + 1e-6
     unambiguous = {
         form
         for form, freq in finite_freq.items()
         if form not in not_finite and other_freq[form] <= OTHER_SHARE * (freq + other_freq[form])
     }
     never = (other_freq.keys() | not_finite) - finite_freq.keys()
-    return VerbForms(frozenset(unambiguous), frozenset(finite_freq), frozenset(never))
+    # « rêvant » is a participle; « restaurant », « enfant », « charmant » are mostly not
+    participles = {
+        form for form, freq in participle_freq.items() if freq >= other_freq[form] and freq > 1e-5
+    }
+    return VerbForms(
+        frozenset(unambiguous), frozenset(finite_freq), frozenset(never), frozenset(participles)
+    )
 
 
 def _cache_file(lexicon: Path) -> Path:
@@ -124,9 +134,9 @@ def verb_forms() -> VerbForms:
     return forms
 
 
-def _sections(cached: Path) -> tuple[str, str, str]:
-    finite, possible, never = cached.read_text(encoding="utf-8").split("\n\n")
-    return finite, possible, never
+def _sections(cached: Path) -> tuple[str, str, str, str]:
+    finite, possible, never, participles = cached.read_text(encoding="utf-8").split("\n\n")
+    return finite, possible, never, participles
 
 
 def _key(word: str) -> str:
@@ -145,6 +155,12 @@ def finite_verb(word: str) -> bool:
 def may_be_finite_verb(word: str) -> bool:
     """Whether some reading of ``word`` is a finite verb form (« porte », « dit », « zèbre »)."""
     return _key(word) in verb_forms().possible
+
+
+def present_participle(word: str) -> bool:
+    """Whether ``word`` is read as a present participle more often than as anything else in books
+    (« rêvant », « regardant »; not « restaurant », « enfant », « charmant »)."""
+    return _key(word) in verb_forms().participles
 
 
 def is_subject_pronoun(word: str) -> bool:

@@ -237,11 +237,13 @@ def fronted_time(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     comma = next((m for m in range(n + 1, len(tokens)) if s.text[tokens[m]] == ","), -1)
     if comma < 0 or not any(s.finite[k] for k in tokens[n + 1 : comma]):
         return
-    first, second = halves(s, piece, tokens[:comma], tokens[comma + 1 :], -1)
-    first.head = top_clause(s, first.tokens)
-    second.head = top_clause(s, second.tokens)
-    first.drop = first.drop | {tokens[n]}
-    second.link = "Alors,"
+    clause, main = tokens[n + 1 : comma], tokens[:n] + tokens[comma + 1 :]
+    first = Piece(clause, top_clause(s, clause), piece.drop & set(clause))
+    second = Piece(main, top_clause(s, main), piece.drop & set(main), dict(piece.insert))
+    # « Aussi, lorsqu'il trouvait …, en était-il réduit » : « Aussi » stays with its clause
+    second.link = "" if n else "Alors,"
+    first.anchor = piece.position()
+    second.anchor = first.anchor + 0.5
     yield [first, second]
 
 

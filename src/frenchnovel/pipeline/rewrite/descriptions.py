@@ -15,6 +15,7 @@ from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.referents import Mention, agreement, copula, mention
 from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach
 from frenchnovel.pipeline.rewrite.syntax import Sentence
+from frenchnovel.pipeline.verbforms import present_participle
 
 _QUANTIFIERS = {"tout", "tous", "toute", "toutes", "même", "mêmes", "seul", "seule", "seuls",
                 "seules", "chaque", "quelque", "quelques", "autre", "autres"}  # fmt: skip
@@ -39,7 +40,8 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if any(s.pos[k] != "ADV" for k in opening if k not in gerund) or s.own_subject(c) >= 0:
             continue  # « quoique habillé », « le marécage ayant été franchi »: no description
         h = s.head[c]
-        referent = h if s.pos[h] in ("NOUN", "PROPN", "PRON") else s.subject(h)
+        noun = s.pos[h] in ("NOUN", "PROPN", "PRON") and not s.finite[h]
+        referent = h if noun else s.subject(h)
         if (
             referent < 0
             or referent in child
@@ -50,7 +52,7 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         ):
             continue
         found = _described(s, referent, c)
-        if found is None or (kind == "present" and not gerund and _object_between(s, h, c)):
+        if found is None or (kind == "present" and not gerund and not _subject_s(s, h, c)):
             continue  # « ils rencontrèrent un nègre …, n'ayant plus » : who has nothing left?
         parent, kid = detach(s, piece, child, piece.head)
         kid.subject = found
@@ -66,29 +68,33 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         yield [parent, kid]
 
 
-def _object_between(s: Sentence, h: int, c: int) -> bool:
-    """A noun object of ``h`` stands between it and the participle ``c``: the participle may
-    describe it as well as the subject (only a gerund, « en … -ant », is the subject's for sure)."""
-    return any(s.dep[k] in ("obj", "iobj") and h < k < c for k in s.children[h])
+def _subject_s(s: Sentence, h: int, c: int) -> bool:
+    """The present participle ``c`` can only be the subject's: it hangs on the verb ``h``, and no
+    object of ``h`` stands between them (only a gerund, « en … -ant », is the subject's for
+    sure; « un nègre …, n'ayant plus rien » and « cette gaîté que …, entremêlant » are not)."""
+    if s.pos[h] not in ("VERB", "AUX") and not s.is_clause(h):
+        return False
+    return not any(s.dep[k] in ("obj", "iobj") and h < k < c for k in s.children[h])
 
 
 def _description_kind(s: Sentence, c: int) -> str:
     if s.is_clause(c) or s.finite[c]:
         return ""
-    present = s.pos[c] == "VERB" and s.lower[c].endswith("ant") and s.feature(c, "Tense") == "Pres"
-    if present and s.dep[c] in ("obl", "obl:arg", "obl:mod", "xcomp"):
-        return "present"  # « n'ayant plus que la moitié de son habit » read as a complement
+    present = s.pos[c] == "VERB" and present_participle(s.lower[c])
+    gerund = c > 0 and s.lower[c - 1] == "en"
+    if present and any(s.dep[k] in ("amod", "det", "nummod") for k in s.children[c]):
+        return ""  # « restaurant bourgeois »: a noun, whatever the tag
+    if present and gerund and s.dep[c] in ("obl", "obl:arg", "obl:mod", "xcomp"):
+        return "present"  # « en approchant de la ville » read as a complement
     if s.dep[c] not in ("acl", "amod", "advcl", "appos"):
         return ""
     if s.lower[c] in _QUANTIFIERS:
         return ""
     form = s.morph[c].get("VerbForm")
     if s.pos[c] == "VERB" and "Part" in form:
-        return (
-            "present"
-            if s.feature(c, "Tense") == "Pres" and s.lower[c].endswith("ant")
-            else ("participle")
-        )
+        if present or s.lower[c].endswith("ant"):
+            return "present" if present else ""  # « restaurant bourgeois » is no participle
+        return "participle"
     if s.pos[c] == "ADJ" and s.dep[c] != "advcl":
         return "adjective"
     h = s.head[c]
