@@ -412,12 +412,17 @@ def test_what_stands_between_the_verb_and_its_list_goes_with_every_item() -> Non
 
 
 def test_a_time_clause_the_parse_missed_still_comes_first() -> None:
-    source = "Enfin, lorsque Canivet entra dans la chambre, il se jeta dans ses bras en pleurant."
-    # « Enfin » stays with the clause it opened
+    source = "Lorsque Canivet entra dans la chambre, il se jeta dans ses bras en pleurant."
     assert rewrite(source) == [
         "Canivet entra dans la chambre.",
-        "Enfin, il se jeta dans ses bras en pleurant.",
+        "Alors, il se jeta dans ses bras en pleurant.",
     ]
+    # an adverb before « lorsque » binds both clauses (« Aussi, lorsqu'il trouvait … »)
+    bound = (
+        "Aussi, lorsqu'il trouvait quelque insecte, "
+        "en était-il réduit à se le fourrer dans les yeux."
+    )
+    assert rewrite(bound) == [bound]
 
 
 def test_a_noun_in_ant_is_no_participle() -> None:

@@ -226,22 +226,19 @@ def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention)
 
 
 def fronted_time(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
-    """« Enfin, lorsque Canivet entra, il se jeta dans ses bras » where the parse missed the time
-    clause: « Enfin, Canivet entra. Alors, il se jeta dans ses bras. »"""
+    """« Lorsque Canivet entra, il se jeta dans ses bras » where the parse missed the time
+    clause: « Canivet entra. Alors, il se jeta dans ses bras. »"""
     tokens = piece.tokens
-    n = 0
-    while n < len(tokens) and (s.is_punct(tokens[n]) or s.pos[tokens[n]] in ("ADV", "CCONJ")):
-        n += 1
-    if n >= len(tokens) - 2 or s.lower[tokens[n]] not in _FRONTED or piece.link:
+    # « Aussi, lorsqu'il trouvait … » : an adverb before binds both clauses, the sentence stays
+    if len(tokens) < 3 or s.lower[tokens[0]] not in _FRONTED or piece.link:
         return
-    comma = next((m for m in range(n + 1, len(tokens)) if s.text[tokens[m]] == ","), -1)
-    if comma < 0 or not any(s.finite[k] for k in tokens[n + 1 : comma]):
+    comma = next((m for m in range(1, len(tokens)) if s.text[tokens[m]] == ","), -1)
+    if comma < 0 or not any(s.finite[k] for k in tokens[1:comma]):
         return
-    clause, main = tokens[n + 1 : comma], tokens[:n] + tokens[comma + 1 :]
+    clause, main = tokens[1:comma], tokens[comma + 1 :]
     first = Piece(clause, top_clause(s, clause), piece.drop & set(clause))
     second = Piece(main, top_clause(s, main), piece.drop & set(main), dict(piece.insert))
-    # « Aussi, lorsqu'il trouvait …, en était-il réduit » : « Aussi » stays with its clause
-    second.link = "" if n else "Alors,"
+    second.link = "Alors,"
     first.anchor = piece.position()
     second.anchor = first.anchor + 0.5
     yield [first, second]
