@@ -15,32 +15,27 @@ words per second on one core. ``--dump`` prints the sample with token numbers, f
 
 from __future__ import annotations
 
+import argparse
+import hashlib
+import json
 import os
+import random
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-# One core, as the engine's speed target says: BLAS threads off, and the process pinned first.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-if hasattr(os, "sched_setaffinity"):
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-
-import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import random  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import one_core  # noqa: F401  (first: one core, before numpy loads)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import rewrite_quality as rq  # noqa: E402
+import rewrite_quality as rq
 
-from frenchnovel.pipeline import verbforms  # noqa: E402
-from frenchnovel.pipeline.segment import split_sentences  # noqa: E402
-from frenchnovel.pipeline.words import count_words  # noqa: E402
+from frenchnovel.pipeline import verbforms
+from frenchnovel.pipeline.segment import split_sentences
+from frenchnovel.pipeline.words import count_words
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("FRENCHNOVEL_CORPUS", REPO.parent / "shared" / "corpus"))

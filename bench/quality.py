@@ -10,29 +10,24 @@ printed beside the figures; nothing here is a test.
 
 from __future__ import annotations
 
+import argparse
+import math
 import os
+import sys
+import time
+from pathlib import Path
 
-# One core, as the target says: BLAS threads off, and the process pinned before numpy loads.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-if hasattr(os, "sched_setaffinity"):
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-
-import argparse  # noqa: E402
-import math  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import one_core  # noqa: F401  (first: one core, before numpy loads)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import rewrite_quality as rq  # noqa: E402
-import rewriting  # noqa: E402
-import seg_quality as sq  # noqa: E402
+import rewrite_quality as rq
+import rewriting
+import seg_quality as sq
 
-from frenchnovel.pipeline.nlp import get_nlp  # noqa: E402
-from frenchnovel.pipeline.options import JobOptions  # noqa: E402
-from frenchnovel.pipeline.words import count_words  # noqa: E402
+from frenchnovel.pipeline.nlp import get_nlp
+from frenchnovel.pipeline.options import JobOptions
+from frenchnovel.pipeline.words import count_words
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("FRENCHNOVEL_CORPUS", REPO.parent / "shared" / "corpus"))

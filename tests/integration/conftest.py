@@ -22,8 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from frenchnovel.api.app import create_app
 from frenchnovel.config import Settings
 from frenchnovel.jobs.sync import RewriterFactory
+from frenchnovel.pipeline.options import JobOptions
+from frenchnovel.pipeline.rewrite.llm import needs_model
 from frenchnovel.storage.db import dispose_engines, get_engine, get_sessions, upgrade_database
 from frenchnovel.storage.models import Base
+from tests.fakes.llm_server import FakeLLM, FakeLLMServer
+from tests.fakes.llm_setup import novel_sentences
 from tests.integration.pdfs import french_paragraphs, render_pdf
 from tests.support.people import Person, add_person
 from tests.support.submissions import made_up
@@ -186,3 +190,17 @@ def pending_job(
     with sessions() as session, session.begin():
         service.submit(session, user_id=person.id, submission=prepared, settings=settings)
     return prepared.job_id
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeLLM]:
+    """A fake LLM provider on 127.0.0.1, speaking the Gemini and OpenAI protocols."""
+    with FakeLLMServer() as state:
+        yield state
+
+
+@pytest.fixture(scope="module")
+def long_sentences(corpus: Path) -> list[str]:
+    """Sentences of a novel that all go to the model, four batches of five."""
+    options = JobOptions()
+    return [s for s in novel_sentences(corpus, 80) if needs_model(s, options)][:20]

@@ -6,14 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from frenchnovel.pipeline.words import count_words
-from tests.fakes.llm_server import FakeLLM, FakeLLMServer
+from tests.fakes.llm_server import FakeLLM
 from tests.support.render import RenderedNovel, render_novel
 
 FRENCHNOVEL = Path(sys.executable).with_name("frenchnovel")
@@ -27,12 +26,6 @@ def novel_200(tmp_path_factory: pytest.TempPathFactory) -> RenderedNovel:
 @pytest.fixture(scope="module")
 def novel_5(tmp_path_factory: pytest.TempPathFactory) -> RenderedNovel:
     return render_novel("flaubert", pages=5, out=tmp_path_factory.mktemp("llm") / "5.pdf")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeLLM]:
-    with FakeLLMServer() as state:
-        yield state
 
 
 def _process(

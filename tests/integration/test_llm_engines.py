@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import ensure_engine_available, get_rewriter
 from frenchnovel.pipeline.rewrite.llm import needs_model
 from frenchnovel.pipeline.words import count_words
-from tests.fakes.llm_server import FakeLLM, FakeLLMServer
+from tests.fakes.llm_server import FakeLLM
 from tests.fakes.llm_setup import novel_sentences, settings_for
 
 ENGINES = ["gemini", "openai"]
@@ -22,12 +21,6 @@ ENGINES = ["gemini", "openai"]
 
 def _tokens(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeLLM]:
-    with FakeLLMServer() as state:
-        yield state
 
 
 @pytest.fixture(scope="module")

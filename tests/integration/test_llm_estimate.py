@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,9 @@ from fpdf import FPDF
 from frenchnovel.jobs.submission import estimate
 from frenchnovel.pipeline.document import process_document
 from frenchnovel.pipeline.options import JobOptions
-from tests.fakes.llm_server import FakeLLM, FakeLLMServer
+from tests.fakes.llm_server import FakeLLM
 from tests.fakes.llm_setup import settings_for
 from tests.support.render import FONT_DIR, render_novel
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeLLM]:
-    with FakeLLMServer() as state:
-        yield state
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite.prompt import INSTRUCTIONS, user_message
 from tests.fakes import llm_server
-from tests.fakes.llm_server import FakeLLM, FakeLLMServer
+from tests.fakes.llm_server import FakeLLM
 
 LONG = "Elle prit son manteau, ouvrit la porte et sortit dans la nuit froide sans se retourner."
 MESSAGE = user_message([("0", LONG), ("1", LONG)], JobOptions())
@@ -27,12 +25,6 @@ OPENAI_BODY = {
         {"role": "user", "content": MESSAGE},
     ],
 }
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeLLM]:
-    with FakeLLMServer() as state:
-        yield state
 
 
 def _gemini(fake: FakeLLM, key: str = "test-key") -> httpx.Response:

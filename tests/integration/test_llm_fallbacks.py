@@ -9,37 +9,21 @@ model's, and the sentences ``local`` took over are counted in ``fallbacks``. Onl
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 
 from frenchnovel.errors import EngineError, ErrorCode
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import RewriteOutcome, get_rewriter
-from frenchnovel.pipeline.rewrite.llm import needs_model
 from frenchnovel.pipeline.rewrite.local import LocalRewriter
 from frenchnovel.pipeline.words import count_words
 from tests.fakes.llm_answers import split_sentence
 from tests.fakes.llm_server import FakeLLM, FakeLLMServer
-from tests.fakes.llm_setup import novel_sentences, settings_for
+from tests.fakes.llm_setup import settings_for
 
 ENGINES = ["gemini", "openai"]
 BUDGET = 1.0  # seconds a request keeps retrying: short, so that the tests stay fast
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeLLM]:
-    with FakeLLMServer() as state:
-        yield state
-
-
-@pytest.fixture(scope="module")
-def long_sentences(corpus: Path) -> list[str]:
-    """Sentences that all go to the model, four batches of five."""
-    options = JobOptions()
-    return [s for s in novel_sentences(corpus, 80) if needs_model(s, options)][:20]
 
 
 def _run(engine: str, fake: FakeLLM, sentences: list[str], **settings: object) -> RewriteOutcome:

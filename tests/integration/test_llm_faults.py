@@ -5,34 +5,17 @@ What ``local`` takes over when the provider fails past the retry budget: test_ll
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from frenchnovel.errors import Cancelled, EngineError, ErrorCode
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import RewriteOutcome, get_rewriter
-from frenchnovel.pipeline.rewrite.llm import needs_model
 from frenchnovel.pipeline.rewrite.local import LocalRewriter
 from tests.fakes.llm_answers import BAD_ANSWERS
-from tests.fakes.llm_server import FakeLLM, FakeLLMServer
-from tests.fakes.llm_setup import novel_sentences, settings_for
+from tests.fakes.llm_server import FakeLLM
+from tests.fakes.llm_setup import settings_for
 
 ENGINES = ["gemini", "openai"]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeLLM]:
-    with FakeLLMServer() as state:
-        yield state
-
-
-@pytest.fixture(scope="module")
-def long_sentences(corpus: Path) -> list[str]:
-    """Sentences that all go to the model (so every request is predictable)."""
-    options = JobOptions()
-    return [s for s in novel_sentences(corpus, 80) if needs_model(s, options)][:20]
 
 
 def _run(engine: str, fake: FakeLLM, sentences: list[str], **settings: object) -> RewriteOutcome:
