@@ -458,3 +458,9 @@ def test_a_gerund_or_a_participle_of_the_subject_becomes_the_imperfect() -> None
     assert rewrite(source)[0] == "Ils approchaient de la ville."
     # after an object, « n'ayant plus rien » may be the man's or theirs: it stays
     assert "n'ayant plus rien" in rewrite(source)[-1]
+
+
+def test_a_literary_ne_before_pouvoir_is_a_whole_negation() -> None:
+    source = "La force lui manque, il ne peut proférer une parole, il tombe à ses pieds."
+    assert rewrite(source)[-1] == "Il tombe à ses pieds."
+    assert "ne peut proférer une parole" in rewrite(source)[0]

@@ -10,6 +10,8 @@ every piece it makes passes them all.
 
 from __future__ import annotations
 
+import re
+
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.referents import PERSONAL
 from frenchnovel.pipeline.rewrite.syntax import (
@@ -43,6 +45,10 @@ _QUE = {"que", "qu'", "qu’"}
 _OPENERS = {"que", "qu'", "qu’", "qui", "dont", "où", "quand", "lorsque", "lorsqu'", "lorsqu’",
             "puisque", "puisqu'", "puisqu’", "quoique", "parce"}  # fmt: skip
 _SUBORDINATE_DEPS = {"advcl", "acl", "ccomp", "csubj", "xcomp", "obl", "obj", "nmod", "dep"}
+_LITERARY_NE = re.compile(
+    r"^(?:peu[xt]?|peuvent|pouv\w*|pourr\w*|pu[st]?|purent|pût|sai[st]?|sav\w*|sach\w*|"
+    r"su[st]?|surent|sût|os\w*|cess\w*)$"
+)
 _PAIRS = (("«", "»"), ("(", ")"), ("[", "]"))
 
 
@@ -64,6 +70,7 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
     if any(
         s.lower[k] in NEGATION_STARTS
         and not any(s.lower[j] in NEGATION_ENDS for j in words[i + 1 : i + 12])
+        and not _literary_ne(s, words[i + 1 : i + 4])
         for i, k in enumerate(words)
     ):
         out.append("ne alone")
@@ -75,6 +82,12 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
     if any(texts.count(a) != texts.count(b) for a, b in _PAIRS):
         out.append("unbalanced")
     return out
+
+
+def _literary_ne(s: Sentence, after: list[int]) -> bool:
+    """« il ne peut proférer une parole », « je ne sais », « il n'ose »: a literary « ne » alone
+    before pouvoir, savoir, oser or cesser is a whole negation."""
+    return any(_LITERARY_NE.match(s.lower[k]) for k in after)
 
 
 def _subordinate_opening(s: Sentence, piece: Piece, words: list[int]) -> bool:
