@@ -1,14 +1,11 @@
-"""Clauses that become sentences: at a semicolon, coordinated, relative, of cause or time.
+"""Clauses that become sentences: at a semicolon, coordinated, of cause or time.
 
 - at a semicolon or colon between two clauses;
 - coordinated clauses: « Il entra et s'assit » → « Il entra. Il s'assit. » (« et » goes, « mais »
   and « puis » stay; the subject is written again);
-- relative clauses: « qui » → the antecedent as subject, « que » → « le / la / l' / les » before
-  the verb, « à qui » → « lui / leur »; « dont », « où », a relative of a pronoun (« ceux qui »)
-  and a supposition (« qui verrait ») stay with their clause;
 - a cause (« parce que », « puisque ») after its clause with « En effet, »; a time clause
   (« quand », « lorsque ») that opens the sentence comes first, its main clause then opens with
-  « Alors, »; a condition (« si ») or a concession stays;
+  « Alors, »; « pendant que » → « Pendant ce temps, »; a condition (« si ») or a concession stays;
 - failing a parse that sees it, « et » or a comma before a finite verb with no subject of its own.
 """
 
@@ -17,32 +14,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from frenchnovel.pipeline.rewrite.pieces import Piece
-from frenchnovel.pipeline.rewrite.referents import Mention, agreement, mention
+from frenchnovel.pipeline.rewrite.referents import Mention
 from frenchnovel.pipeline.rewrite.splitting import (
-    ANTECEDENTS,
     CLITICS,
-    COMMAS,
-    REFLEXIVE,
-    STOPS,
     clause_subject,
-    clitic_slot,
     cluster_start,
     detach,
     halves,
-    mood,
     subject_mention,
     top_clause,
 )
-from frenchnovel.pipeline.rewrite.syntax import SUBJECT_DEPS, Sentence
+from frenchnovel.pipeline.rewrite.syntax import Sentence
 
 _SUBJECT_PRONOUNS = {"il", "elle", "on", "ils", "elles", "je", "j'", "j’", "tu"}
 # An antecedent of time: « le jour où » is no place to write « y » for.
-_TIMES = {
-    "jour", "jours", "moment", "moments", "instant", "heure", "heures", "temps", "époque",
-    "année", "années", "soir", "matin", "nuit", "minute", "siècle", "fois", "saison", "mois",
-    "semaine", "an", "ans", "âge", "soirée", "matinée", "journée", "date", "période",
-}  # fmt: skip
-_RELATIVE_WORDS = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle"}
 _FRONTED = {"quand", "lorsque", "lorsqu'", "lorsqu’"}
 _CAUSE = {"parce", "puisque", "puisqu'", "puisqu’"}
 _TIME = {"quand", "lorsque", "lorsqu'", "lorsqu’", "dès", "aussitôt", "après"}
@@ -124,107 +109,6 @@ def _noun_before_verb(s: Sentence, c: int, child: set[int]) -> bool:
     )
 
 
-def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
-    members = set(piece.tokens)
-    for c in piece.tokens:
-        n = _antecedent(s, piece, c)
-        if n < 0 or n not in members or s.pos[n] not in ANTECEDENTS:
-            continue
-        child = s.subtree(c) & members
-        words = [k for k in sorted(child) if not s.is_punct(k)]
-        if not words or not s.is_clause(c) or mood(s, c) in ("Cnd", "Sub"):
-            continue  # « une chouette qui verrait »: a supposition is no statement
-        found = mention(s, n)
-        if not (found.pronoun() or found.phrase) or not _ends_cleanly(s, piece, child):
-            continue
-        if any(s.lower[k] in _RELATIVE_WORDS for k in words[1:] if s.lower[k - 1] in ("et", ",")):
-            continue  # « qu'on instruisait et qu'on allait juger »: two relatives stay together
-        parent, kid = detach(s, piece, child, c)
-        if _relative(s, kid, c, words, found):
-            yield [parent, kid]
-
-
-def _antecedent(s: Sentence, piece: Piece, c: int) -> int:
-    """The noun the relative clause ``c`` is about, or -1. The parse's when it has one; after
-    « , qui » the nearest noun before the comma when the parse missed the relative. For « qui »,
-    the noun must agree in number with the verb, else the noun it complements may (« les portes
-    du théâtre, qui étaient fermées »: « portes », not « théâtre »)."""
-    first = min(s.subtree(c))
-    if s.dep[c] == "acl:relcl":
-        n = s.head[c]
-    elif s.lower[first] == "qui" and s.dep[first] in SUBJECT_DEPS and first - 1 in piece.tokens:
-        before = [k for k in piece.tokens if k < first - 1]
-        if s.text[first - 1] != "," or not before:
-            return -1
-        n = before[-1] if s.pos[before[-1]] in ANTECEDENTS else -1
-    else:
-        return -1
-    if n < 0 or s.lower[first] != "qui" or s.dep[first] not in SUBJECT_DEPS:
-        return n
-    number = _verb_number(s, c)
-    for candidate in (n, s.head[n] if s.dep[n] == "nmod" else -1):
-        agree = agreement(s, candidate) if candidate >= 0 else ""
-        if agree and (not number or agree[1] == number):
-            return candidate
-    return -1 if number else n
-
-
-def _verb_number(s: Sentence, c: int) -> str:
-    v = s.finite_of(c)
-    if v < 0:
-        return ""
-    if s.lower[v].endswith(("aient", "èrent", "irent", "urent", "ont", "ent")):
-        return "p" if s.feature(v, "Number") != "Sing" or s.lower[v].endswith("aient") else ""
-    return {"Sing": "s", "Plur": "p"}.get(s.feature(v, "Number"), "")
-
-
-def _ends_cleanly(s: Sentence, piece: Piece, child: set[int]) -> bool:
-    """What follows the relative clause ``child`` in ``piece`` cannot be part of it: nothing, a
-    stop, or a comma before a verb or a conjunction (« La porte, qui …, était »). Otherwise the
-    parse may have hung some of its words elsewhere (« un mot … qui le suppliait de venir dîner
-    chez elle, le soir même, avec sa femme »)."""
-    after = [k for k in piece.tokens if k > max(child)]
-    if not after or s.text[after[0]] in STOPS:
-        return True
-    if s.text[after[0]] not in COMMAS or len(after) < 2:
-        return False
-    k = after[1]
-    return s.finite[k] or s.pos[k] in ("CCONJ", "AUX") or s.lower[k] in CLITICS
-
-
-def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention) -> bool:
-    """Make the relative clause ``c`` in ``kid`` a sentence of its own; False for a kind
-    that stays with its antecedent."""
-    first = words[0]
-    child = set(kid.tokens)
-    own = s.own_subject(c)
-    verb = s.finite_of(c)
-    if s.lower[first] == "qui" and s.dep[first] in SUBJECT_DEPS:
-        kid.drop = kid.drop | {first}
-        kid.subject, kid.subject_at = found, first
-        return True
-    if not (own in child and first < own < verb):
-        return False  # « que font les flèches »: the subject comes after the verb
-    if s.lower[first] in ("que", "qu'", "qu’") and s.pos[first] == "PRON":
-        if any(s.dep[k] == "obj" and k != first for k in s.children[c]) or not found.agree:
-            return False
-        slot = clitic_slot(s, c, child, tuple(REFLEXIVE))
-        kid.drop = kid.drop | {first}
-        kid.insert[slot] = found.clitic(s.text[slot])
-        return True
-    if s.lower[first] == "où" and s.lower[s.head[c]] not in _TIMES and not _has_y(s, c):
-        slot = clitic_slot(s, c, child, (*REFLEXIVE, "le", "la", "les", "l'", "l’", "lui", "leur"))
-        kid.drop = kid.drop | {first}
-        kid.insert[slot] = "y"  # « la maison où il vivait » → « Il y vivait. »
-        return True
-    if s.lower[first] == "à" and len(words) > 1 and s.lower[words[1]] == "qui" and found.agree:
-        slot = clitic_slot(s, c, child, (*REFLEXIVE, "le", "la", "les", "l'", "l’"))
-        kid.drop = kid.drop | {first, words[1]}
-        kid.insert[slot] = found.dative()
-        return True
-    return False
-
-
 def fronted_time(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     """« Lorsque Canivet entra, il se jeta dans ses bras » where the parse missed the time
     clause: « Canivet entra. Alors, il se jeta dans ses bras. »"""
@@ -242,10 +126,6 @@ def fronted_time(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     first.anchor = piece.position()
     second.anchor = first.anchor + 0.5
     yield [first, second]
-
-
-def _has_y(s: Sentence, c: int) -> bool:
-    return any(s.lower[k] in ("y", "en") for k in s.children[c])
 
 
 def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:

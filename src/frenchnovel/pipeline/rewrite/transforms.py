@@ -2,7 +2,7 @@
 
 Each one takes a piece and offers ways to make it two sentences, in reading order (after
 DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
-``descriptions`` and ``complements`` hold them:
+``relatives``, ``descriptions``, ``complements`` and ``adjuncts`` hold them:
 
 - at a semicolon or colon between two clauses;
 - coordinated clauses: « Il entra et s'assit » → « Il entra. Il s'assit. » (« et » goes, « mais »
@@ -34,12 +34,12 @@ from frenchnovel.pipeline.rewrite.clauses import (
     at_stops,
     coordinated,
     fronted_time,
-    relatives,
     verb_phrases,
 )
 from frenchnovel.pipeline.rewrite.complements import complements
 from frenchnovel.pipeline.rewrite.descriptions import descriptions
 from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.relatives import relatives
 from frenchnovel.pipeline.rewrite.splitting import top_clause
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 
