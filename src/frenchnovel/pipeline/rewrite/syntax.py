@@ -86,13 +86,17 @@ class Sentence:
         return out
 
     def subtree(self, i: int) -> set[int]:
-        """``i`` and every token below it."""
-        out, todo = {i}, [i]
-        while todo:
-            for k in self.children[todo.pop()]:
-                if k not in out:
-                    out.add(k)
-                    todo.append(k)
+        """``i`` and every token below it (a copy: callers may change it)."""
+        return set(self._subtrees[i])
+
+    @cached_property
+    def _subtrees(self) -> list[frozenset[int]]:
+        out: list[frozenset[int]] = [frozenset()] * len(self.text)
+        for i in sorted(range(len(self.text)), key=lambda k: -self.depth[k]):
+            below = {i}
+            for k in self.children[i]:
+                below |= out[k]
+            out[i] = frozenset(below)
         return out
 
     def feature(self, i: int, name: str) -> str:
@@ -100,20 +104,34 @@ class Sentence:
         return values[0] if len(values) == 1 else ""
 
     def is_punct(self, i: int) -> bool:
-        return self.pos[i] == "PUNCT" or not any(c.isalnum() for c in self.text[i])
+        return self._punct[i]
+
+    @cached_property
+    def _punct(self) -> list[bool]:
+        return [
+            pos == "PUNCT" or not any(c.isalnum() for c in text)
+            for pos, text in zip(self.pos, self.text, strict=True)
+        ]
 
     # -- clauses ---------------------------------------------------------------------------
 
     def finite_of(self, h: int) -> int:
         """The finite token of the clause headed by ``h`` (itself or its auxiliary), or -1."""
-        for k in self.children[h]:
-            if self.dep[k] in AUX_DEPS and self.finite[k] and k < h:
-                return k
-        return h if self.finite[h] else -1
+        return self._finite_of[h]
+
+    @cached_property
+    def _finite_of(self) -> list[int]:
+        out = []
+        for h in range(len(self.text)):
+            aux = [
+                k for k in self.children[h] if self.dep[k] in AUX_DEPS and self.finite[k] and k < h
+            ]
+            out.append(aux[0] if aux else h if self.finite[h] else -1)
+        return out
 
     def is_clause(self, h: int) -> bool:
         """``h`` heads a finite clause (and is not itself an auxiliary)."""
-        return self.dep[h] not in AUX_DEPS and self.finite_of(h) >= 0
+        return self.dep[h] not in AUX_DEPS and self._finite_of[h] >= 0
 
     def subject(self, h: int) -> int:
         """The subject token of clause ``h``, following coordinated verbs back; -1 if none."""
