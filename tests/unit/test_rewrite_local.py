@@ -464,3 +464,19 @@ def test_a_literary_ne_before_pouvoir_is_a_whole_negation() -> None:
     source = "La force lui manque, il ne peut proférer une parole, il tombe à ses pieds."
     assert rewrite(source)[-1] == "Il tombe à ses pieds."
     assert "ne peut proférer une parole" in rewrite(source)[0]
+
+
+def test_a_noun_the_parse_calls_a_vocative_before_a_verb_in_the_third_person_is_its_subject() -> (
+    None
+):
+    source = (
+        "Madame la baronne, qui pesait environ trois cent cinquante livres, s’attirait par là une "
+        "très grande considération, et faisait les honneurs de la maison avec une dignité qui la "
+        "rendait encore plus respectable."
+    )
+    assert rewrite(source) == [
+        "Madame la baronne s’attirait par là une très grande considération.",
+        "Elle pesait environ trois cent cinquante livres.",
+        "Elle faisait les honneurs de la maison avec une dignité.",
+        "Cette dignité la rendait encore plus respectable.",
+    ]

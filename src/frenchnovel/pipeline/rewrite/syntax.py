@@ -149,7 +149,11 @@ class Sentence:
 
     def _subject_of(self, k: int) -> bool:
         """``k`` is a subject: « lui » or « le » right before a verb is its object, whatever
-        the parse says (« et lui avait dit »)."""
+        the parse says (« et lui avait dit »); a noun « called » before a verb in the third
+        person is its subject."""
+        if self.dep[k] == "vocative":  # « Madame la baronne, qui …, s'attirait »: not a call
+            h = self.head[k]
+            return k < h and self.pos[k] in ("NOUN", "PROPN") and self.feature(h, "Person") == "3"
         return self.dep[k] in SUBJECT_DEPS and self.lower[k] not in OBJECT_CLITICS
 
     def inverted(self, h: int) -> bool:
