@@ -255,6 +255,9 @@ def test_an_antecedent_a_pronoun_could_mistake_is_named_again() -> None:
             "Il reçut un mot de la Patronne qui le suppliait de venir "
             "dîner chez elle, le soir même, avec sa femme."
         ),
+        # the cause goes on after a comma: « et que le reste » is the cause's, not the main clause's
+        "Ils soupçonnaient que cette demoiselle ne voulut jamais l'épouser parce qu'il n'avait pu "
+        "prouver que soixante et onze quartiers, et que le reste de son arbre avait été perdu.",
         # one clause, nothing to take out: over the limit, whole
         (
             "Il ne savait comment lui laisser comprendre qu'il serait heureux, "

@@ -146,6 +146,8 @@ def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         child = s.subtree(c) & members
         if not dropped <= child or own not in child:
             continue
+        if c > h and any(not s.is_punct(k) for k in piece.tokens if k > max(child)):
+            continue  # « … parce qu'il n'avait pu prouver …, et que le reste … »: not its end
         parent, kid = detach(s, piece, child, c)
         kid.drop = kid.drop | dropped
         if word in _CAUSE:
