@@ -231,7 +231,12 @@ def _surface_clause(s: Sentence, piece: Piece) -> bool:
 def _main_follows(s: Sentence, piece: Piece, first: int) -> bool:
     """True if ``piece``, opened by the subordinating ``first``, also holds a main clause (one in
     parentheses does not count: « Pour qu'on ne la vît pas (il y avait du monde) »)."""
-    inner = s.subtree(s.head[first])
+    h = s.head[first]
+    for _ in range(6):  # « comme ce roi avait » : « comme » read as the case of « roi »
+        if s.is_clause(h) or s.head[h] == h:
+            break
+        h = s.head[h]
+    inner = s.subtree(h)
     depth, found = 0, False
     for k in piece.tokens:
         depth += (s.text[k] in ("(", "[")) - (s.text[k] in (")", "]"))

@@ -66,6 +66,8 @@ def coordinated(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if s.own_subject(c) not in child and not s.inverted(c):
             if _noun_before_verb(s, c, child):
                 continue  # « car la lumière …, rabattue …, laissait »: its subject is there
+            if s.dep[h] in ("acl:relcl", "acl", "advcl", "ccomp"):
+                continue  # « la robe que portait le baron, …, et le fit monter »: not the baron
             found = clause_subject(s, piece, c)
             if found is None:
                 continue
@@ -166,12 +168,13 @@ def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
 
 
 def _nearest_clause(s: Sentence, tokens: list[int]) -> int:
-    """The last clause head of ``tokens`` whose verb comes last: the clause just before."""
-    verbs = [k for k in tokens if s.finite[k]]
-    if not verbs:
-        return -1
-    v = verbs[-1]
-    return s.head[v] if s.dep[v] in ("aux", "aux:tense", "aux:pass", "cop") else v
+    """The last main clause of ``tokens``: the clause just before, past any relative or
+    « que » clause in it (« il prit la robe que portait le baron, et le fit » : « il »)."""
+    for v in reversed([k for k in tokens if s.finite[k]]):
+        h = s.head[v] if s.dep[v] in ("aux", "aux:tense", "aux:pass", "cop") else v
+        if s.dep[h] not in ("acl:relcl", "acl", "advcl", "ccomp", "csubj", "xcomp"):
+            return h
+    return -1
 
 
 def verb_phrases(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
@@ -185,11 +188,13 @@ def verb_phrases(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if m < 0:
             continue
         left, right = tokens[:n], tokens[n:]
+        tail = _dangling_tail(s, left)
+        left, right = left[: len(left) - len(tail)], tail + right
         found = None if pronoun else _left_subject(s, piece, left, tokens[m])
         if not pronoun and (found is None or piece.subject_at in right):
             continue
         first, second = halves(s, piece, left, right, tokens[m])
-        if s.lower[k] in ("et", ","):
+        if s.lower[k] in ("et", ",") and not tail:
             second.drop = second.drop | {k}
         if found is not None:
             j = m
@@ -197,6 +202,20 @@ def verb_phrases(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
                 j -= 1
             second.subject, second.subject_at = found, tokens[j]
         yield [first, second]
+
+
+def _dangling_tail(s: Sentence, left: list[int]) -> list[int]:
+    """« …, et, sans perdre de temps » at the end of ``left``: a conjunction and what follows it
+    with no verb, which open the next clause; or what follows a stop inside the piece."""
+    for n in range(len(left) - 1, 0, -1):
+        k = left[n]
+        if s.finite[k]:
+            return []
+        if s.text[k] in (".", "!", "?", "…"):  # « … quitté le Cap. Le 12 juillet, il … »
+            return left[n + 1 :]
+        if s.pos[k] == "CCONJ" and s.lower[k] in ("et", "mais", "puis", "or", "donc", "car"):
+            return left[n:]
+    return []
 
 
 def _verb_after(s: Sentence, tokens: list[int], m: int) -> tuple[int, bool]:

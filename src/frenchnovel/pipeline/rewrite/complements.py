@@ -30,8 +30,8 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if s.dep[y] != "conj" or s.pos[y] not in _ITEMS or x not in members or s.is_clause(y):
             continue
         verb, keep = _governor(s, x, members)
-        if verb < 0:
-            continue
+        if verb < 0 or any(s.lower[k] in ("entre", "parmi") for k in keep):
+            continue  # « entre Sa Majesté, son valet et plusieurs dames »: the list is one place
         if not _joined_by_et(s, x, y) or s.pos[x] != s.pos[y]:
             continue  # « dans le château …, un jeune garçon »: no list, whatever the parse says
         child = trimmed(s, s.subtree(y) & members)
@@ -41,6 +41,8 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         core = verb_core(s, verb, members)
         if not core or min(child) < max(core) or not _last(s, piece, y, child):
             continue
+        if any(s.text[k] in (",", ";", ":") for k in piece.tokens if max(core) < k < x):
+            continue  # « se mit à table entre Sa Majesté, son valet … »: a comma before the list
         found = clause_subject(s, piece, verb)
         if found is None:
             continue

@@ -51,6 +51,8 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             )
         ):
             continue
+        if _listed(s, piece, child) or not _named(s, referent):
+            continue  # « soldats, matelots, noirs » is a list; « ces déchirées » names nothing
         found = _described(s, referent, c)
         if found is None or (kind == "present" and not gerund and not _subject_s(s, h, c)):
             continue  # « ils rencontrèrent un nègre …, n'ayant plus » : who has nothing left?
@@ -77,9 +79,26 @@ def _subject_s(s: Sentence, h: int, c: int) -> bool:
     return not any(s.dep[k] in ("obj", "iobj") and h < k < c for k in s.children[h])
 
 
+def _listed(s: Sentence, piece: Piece, child: set[int]) -> bool:
+    """The description is one item of a list: words of its kind on both sides, across commas."""
+    order = piece.tokens
+    lo, hi = order.index(min(child)), order.index(max(child))
+    before = order[lo - 2] if lo >= 2 and s.text[order[lo - 1]] in COMMAS else -1
+    after = order[hi + 2] if hi + 2 < len(order) and s.text[order[hi + 1]] in COMMAS else -1
+    kinds = {s.pos[k] for k in child if not s.is_punct(k)}
+    return before >= 0 and after >= 0 and s.pos[before] in kinds and s.pos[after] in kinds
+
+
+def _named(s: Sentence, referent: int) -> bool:
+    """``referent`` can be named: a pronoun, a name, or a noun with its determiner."""
+    if s.pos[referent] in ("PRON", "PROPN"):
+        return True
+    return s.pos[referent] == "NOUN" and any(s.dep[k] == "det" for k in s.children[referent])
+
+
 def _description_kind(s: Sentence, c: int) -> str:
-    if s.is_clause(c) or s.finite[c]:
-        return ""
+    if s.is_clause(c) or s.finite[c] or not (c == 0 or s.text[c][:1].islower()):
+        return ""  # « Persée » in a list of kings is no description
     present = s.pos[c] == "VERB" and present_participle(s.lower[c])
     gerund = c > 0 and s.lower[c - 1] == "en"
     if present and any(s.dep[k] in ("amod", "det", "nummod") for k in s.children[c]):

@@ -84,7 +84,7 @@ def render(s: Sentence, piece: Piece, previous: Piece | None, *, final: bool) ->
         word = s.text[k]
         if k == 0 and (written or piece.link) and s.pos[k] != "PROPN" and word[1:].islower():
             word = word.lower()
-        nxt = piece.tokens[n + 1] if n + 1 < len(piece.tokens) else -1
+        nxt = next((j for j in piece.tokens[n + 1 :] if j not in piece.drop), -1)
         space = s.space[k] if nxt in (k + 1, -1) else (s.space[k] or " ")
         out.append(word + space)
         written = written or not s.is_punct(k)

@@ -100,6 +100,8 @@ def _ends_cleanly(s: Sentence, piece: Piece, child: set[int]) -> bool:
     if s.text[after[0]] not in COMMAS or len(after) < 2:
         return False
     k = after[1]
+    if s.pos[k] == "CCONJ" and len(after) > 2 and s.lower[after[2]] in _RELATIVE_WORDS:
+        return False  # « qui trafiquait en Hollande, et qui aimait … »: two relatives
     return s.finite[k] or s.pos[k] in ("CCONJ", "AUX") or s.lower[k] in CLITICS
 
 
