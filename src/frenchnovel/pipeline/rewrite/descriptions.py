@@ -85,15 +85,16 @@ def _listed(s: Sentence, piece: Piece, child: set[int]) -> bool:
     lo, hi = order.index(min(child)), order.index(max(child))
     before = order[lo - 2] if lo >= 2 and s.text[order[lo - 1]] in COMMAS else -1
     after = order[hi + 2] if hi + 2 < len(order) and s.text[order[hi + 1]] in COMMAS else -1
-    kinds = {s.pos[k] for k in child if not s.is_punct(k)}
-    return before >= 0 and after >= 0 and s.pos[before] in kinds and s.pos[after] in kinds
+    head = max((k for k in child if s.head[k] not in child), default=min(child))
+    return before >= 0 and after >= 0 and s.pos[before] == s.pos[head] == s.pos[after]
 
 
 def _named(s: Sentence, referent: int) -> bool:
     """``referent`` can be named: a pronoun, a name, or a noun with its determiner."""
     if s.pos[referent] in ("PRON", "PROPN"):
         return True
-    return s.pos[referent] == "NOUN" and any(s.dep[k] == "det" for k in s.children[referent])
+    noun = s.pos[referent] in ("NOUN", "ADJ")  # « Le vieux marin », the small model's adjective
+    return noun and any(s.dep[k] == "det" for k in s.children[referent])
 
 
 def _description_kind(s: Sentence, c: int) -> str:
