@@ -483,3 +483,21 @@ def test_a_noun_the_parse_calls_a_vocative_before_a_verb_in_the_third_person_is_
         "Elle faisait les honneurs de la maison avec une dignité.",
         "Cette dignité la rendait encore plus respectable.",
     ]
+
+
+def test_tout_en_is_a_gerund_and_goes_whole() -> None:
+    source = (
+        "Il signa quelques articles de fond, tout en signant aussi ses échos, car le patron "
+        "voulait que chacun gardât la responsabilité de sa copie."
+    )
+    assert "Il signait aussi ses échos." in rewrite(source)
+
+
+def test_an_adjective_among_others_is_an_item_of_a_list_and_stays() -> None:
+    source = "La femme, grande, sèche, voûtée, triste, travaillait aux champs depuis l'enfance."
+    assert not any(p.startswith("Elle était") for p in rewrite(source))
+
+
+def test_mais_and_its_object_stay_with_the_clause_before() -> None:
+    source = "Elle tendit, non plus sa main, mais son front, et dit adieu à tout le monde."
+    assert rewrite(source)[0] == "Elle tendit, non plus sa main, mais son front."

@@ -17,7 +17,7 @@ from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.splitting import COMMAS, clause_subject, detach
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 
-_ADJUNCTS = ("obl", "obl:mod", "obl:arg")
+_ADJUNCTS = ("obl:mod",)  # an argument (« se dirigea, d'un pas rapide, vers … ») stays
 _NEGATION = {"ne", "n'", "n’"}
 # Verbs that say little without what follows them (« Je vais écrire …, en cas d'accident »).
 _LIGHT = {"aller", "va", "vais", "vas", "allait", "allaient", "alla", "allèrent", "est", "était",
@@ -48,6 +48,11 @@ def adjuncts(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         child = trimmed(s, s.subtree(a) & members)
         if not child or not any(s.dep[k] == "case" and k == min(child) for k in s.children[a]):
             continue
+        determined = any(
+            s.dep[k] == "det" or s.lower[k] in ("du", "des", "au", "aux") for k in s.children[a]
+        )
+        if s.pos[a] != "PROPN" and not determined:
+            continue  # « à peine visibles »: a locution, not a place or a time
         lo, hi = order.index(min(child)), order.index(max(child))
         if set(order[lo : hi + 1]) != child or lo == 0 or s.text[order[lo - 1]] not in COMMAS:
             continue

@@ -34,8 +34,6 @@ _SUBORDINATING = {
     "parce", "quand", "lorsque", "lorsqu'", "lorsqu’", "puisque", "puisqu'", "puisqu’", "quoique",
     "afin", "tandis", "pendant", "comme", "si", "s'", "s’", "auquel", "duquel",
 }  # fmt: skip
-_RELATIVES = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle", "lesquels",
-              "lesquelles", "auquel", "duquel"}  # fmt: skip
 _SUBORDINATOR_HEADS = {
     "pour", "afin", "avant", "sans", "bien", "depuis", "pendant", "tandis", "alors", "dès",
     "après", "aussitôt", "parce", "sitôt",
@@ -49,6 +47,8 @@ _LITERARY_NE = re.compile(
     r"^(?:peu[xt]?|peuvent|pouv\w*|pourr\w*|pu[st]?|purent|pût|sai[st]?|sav\w*|sach\w*|"
     r"su[st]?|surent|sût|os\w*|cess\w*)$"
 )
+_RELATIVES = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle", "lesquels",
+              "lesquelles", "auquel", "duquel"}  # fmt: skip
 _PAIRS = (("«", "»"), ("(", ")"), ("[", "]"))
 
 
@@ -196,7 +196,12 @@ def _all_subordinate(s: Sentence, piece: Piece) -> bool:
 def _after_ne(s: Sentence, piece: Piece, k: int) -> bool:
     """« que » closing « ne … que » (« il n'avait que sa demoiselle »)."""
     before = [j for j in piece.tokens if j < k][-8:]
-    return any(s.lower[j] in NEGATION_STARTS for j in before)
+    for j in reversed(before):
+        if s.is_punct(j) or s.lower[j] in NEGATION_ENDS:
+            return False  # « qui n'a jamais ri, tandis que » : that « ne » is closed
+        if s.lower[j] in NEGATION_STARTS:
+            return True
+    return False
 
 
 def _introduced(s: Sentence, h: int, members: set[int]) -> bool:
@@ -204,7 +209,8 @@ def _introduced(s: Sentence, h: int, members: set[int]) -> bool:
     if s.dep[h] == "acl:relcl":
         return True
     return s.dep[h] in _SUBORDINATE_DEPS and any(
-        k in members and (s.dep[k] == "mark" or s.lower[k] in _RELATIVES) for k in s.children[h]
+        k in members and (s.dep[k] == "mark" or s.lower[k] in _RELATIVES)
+        for k in s.children[h]
     )
 
 

@@ -213,8 +213,9 @@ def _dangling_tail(s: Sentence, left: list[int]) -> list[int]:
             return []
         if s.text[k] in (".", "!", "?", "…"):  # « … quitté le Cap. Le 12 juillet, il … »
             return left[n + 1 :]
+        opens = n + 1 < len(left) and s.text[left[n + 1]] == ","  # « et, sans perdre … »
         if s.pos[k] == "CCONJ" and s.lower[k] in ("et", "mais", "puis", "or", "donc", "car"):
-            return left[n:]
+            return left[n:] if opens else []  # « mais son front » ends the clause before
     return []
 
 

@@ -36,9 +36,11 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if set(span) != child or not _set_off(s, piece, child):
             continue
         opening = [k for k in span if not s.is_punct(k) and k < c]
-        gerund = {k for k in opening if s.lower[k] == "en" and kind == "present"}
+        gerund = {k for k in opening if s.lower[k] in ("en", "tout") and kind == "present"}
         if any(s.pos[k] != "ADV" for k in opening if k not in gerund) or s.own_subject(c) >= 0:
             continue  # « quoique habillé », « le marécage ayant été franchi »: no description
+        if gerund and "en" not in {s.lower[k] for k in gerund}:
+            continue  # « tout » alone is no gerund
         h = s.head[c]
         noun = s.pos[h] in ("NOUN", "PROPN", "PRON") and not s.finite[h]
         referent = h if noun else s.subject(h)
@@ -80,13 +82,20 @@ def _subject_s(s: Sentence, h: int, c: int) -> bool:
 
 
 def _listed(s: Sentence, piece: Piece, child: set[int]) -> bool:
-    """The description is one item of a list: words of its kind on both sides, across commas."""
+    """The description is one item of a list: a word of its kind beside it, across a comma."""
     order = piece.tokens
     lo, hi = order.index(min(child)), order.index(max(child))
     before = order[lo - 2] if lo >= 2 and s.text[order[lo - 1]] in COMMAS else -1
     after = order[hi + 2] if hi + 2 < len(order) and s.text[order[hi + 1]] in COMMAS else -1
     head = max((k for k in child if s.head[k] not in child), default=min(child))
-    return before >= 0 and after >= 0 and s.pos[before] == s.pos[head] == s.pos[after]
+    return any(
+        k >= 0 and _kind(s, k) == _kind(s, head) and not s.finite[k] for k in (before, after)
+    )  # « la femme, grande, sèche, voûtée » ; not « …, assise près du feu, tricotait »
+
+
+def _kind(s: Sentence, k: int) -> str:
+    """A participle describes as an adjective does (« sèche, voûtée, triste » is one list)."""
+    return "ADJ" if s.pos[k] == "ADJ" or (s.pos[k] == "VERB" and not s.finite[k]) else s.pos[k]
 
 
 def _named(s: Sentence, referent: int) -> bool:

@@ -27,12 +27,12 @@ from frenchnovel.pipeline.rewrite.splitting import (
 )
 from frenchnovel.pipeline.rewrite.syntax import SUBJECT_DEPS, Sentence
 
+_RELATIVE_WORDS = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle"}
 _TIMES = {
     "jour", "jours", "moment", "moments", "instant", "heure", "heures", "temps", "époque",
     "année", "années", "soir", "matin", "nuit", "minute", "siècle", "fois", "saison", "mois",
     "semaine", "an", "ans", "âge", "soirée", "matinée", "journée", "date", "période",
 }  # fmt: skip
-_RELATIVE_WORDS = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle"}
 
 
 def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
