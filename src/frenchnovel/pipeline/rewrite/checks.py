@@ -18,6 +18,7 @@ from frenchnovel.pipeline.rewrite.syntax import (
     AUX_DEPS,
     NEGATION_ENDS,
     NEGATION_STARTS,
+    RELATIVE_PRONOUNS,
     Sentence,
 )
 
@@ -47,8 +48,6 @@ _LITERARY_NE = re.compile(
     r"^(?:peu[xt]?|peuvent|pouv\w*|pourr\w*|pu[st]?|purent|pût|sai[st]?|sav\w*|sach\w*|"
     r"su[st]?|surent|sût|os\w*|cess\w*)$"
 )
-_RELATIVES = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle", "lesquels",
-              "lesquelles", "auquel", "duquel"}  # fmt: skip
 _PAIRS = (("«", "»"), ("(", ")"), ("[", "]"))
 
 
@@ -136,7 +135,7 @@ def _lost_verb_subject(s: Sentence, piece: Piece, k: int) -> bool:
 def _orphan_relative(s: Sentence, piece: Piece, k: int) -> bool:
     """``k`` is a relative pronoun whose antecedent is not in ``piece`` (« … et qu'on allait
     juger » once the first relative became « On l'instruisait »)."""
-    if s.lower[k] not in _RELATIVES or s.dep[k] in ("mark", "fixed") or s.pos[k] != "PRON":
+    if s.lower[k] not in RELATIVE_PRONOUNS or s.dep[k] in ("mark", "fixed") or s.pos[k] != "PRON":
         return False
     c = s.head[k]
     if not s.is_clause(c) and not s.finite[c]:
@@ -209,7 +208,7 @@ def _introduced(s: Sentence, h: int, members: set[int]) -> bool:
     if s.dep[h] == "acl:relcl":
         return True
     return s.dep[h] in _SUBORDINATE_DEPS and any(
-        k in members and (s.dep[k] == "mark" or s.lower[k] in _RELATIVES)
+        k in members and (s.dep[k] == "mark" or s.lower[k] in RELATIVE_PRONOUNS)
         for k in s.children[h]
     )
 

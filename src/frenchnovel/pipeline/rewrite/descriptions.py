@@ -157,17 +157,11 @@ def _described(s: Sentence, referent: int, c: int) -> Mention | None:
     """The referent of a description, its agreement taken from the description if need be."""
     found = mention(s, referent)
     if not found.agree:
-        own = agreement(s, c) or _own_agreement(s, c)
+        own = agreement(s, c)
         if not own:
             return None
         found = Mention(found.token, own, found.phrase, found.personal)
     return found if found.pronoun() or found.phrase else None
-
-
-def _own_agreement(s: Sentence, c: int) -> str:
-    gender = {"Fem": "f", "Masc": "m"}.get(s.feature(c, "Gender"), "")
-    number = {"Sing": "s", "Plur": "p"}.get(s.feature(c, "Number"), "")
-    return gender + number if gender and number else ""
 
 
 def _imperfect(word: str, agree: str) -> str:

@@ -3,7 +3,7 @@
 A sentence over the limit is parsed (``nlp.get_nlp``, loaded once per process, batched with
 ``nlp.pipe``) and read as clauses (``syntax``). While a piece is over the limit, the engine makes
 it two sentences by the first transformation (``transforms``) whose pieces all stand alone
-(``pieces.problems``): coordinated clauses with their subject written again, a relative clause
+(``checks.problems``): coordinated clauses with their subject written again, a relative clause
 with its antecedent, a cause or a time clause with its link, a description with « il était ».
 A piece that no transformation can shorten without a fragment stays whole, over the limit: the
 result marks it (``over_limit``), and no fragment is ever made to meet the limit. Words are the
@@ -119,7 +119,7 @@ def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
     return out or [sentence]
 
 
-DEPTH = 16  # transformations of one sentence at most (a 120-word sentence needs about 15)
+DEPTH = 16  # how deep transformations of one sentence may nest (each piece is halved again)
 
 
 def _shorten(s: Sentence, piece: Piece, limit: int, min_words: int, budget: int) -> list[Piece]:

@@ -25,9 +25,8 @@ from frenchnovel.pipeline.rewrite.splitting import (
     detach,
     mood,
 )
-from frenchnovel.pipeline.rewrite.syntax import SUBJECT_DEPS, Sentence
+from frenchnovel.pipeline.rewrite.syntax import RELATIVE_PRONOUNS, SUBJECT_DEPS, Sentence
 
-_RELATIVE_WORDS = {"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle"}
 _TIMES = {
     "jour", "jours", "moment", "moments", "instant", "heure", "heures", "temps", "époque",
     "année", "années", "soir", "matin", "nuit", "minute", "siècle", "fois", "saison", "mois",
@@ -48,7 +47,7 @@ def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         found = mention(s, n)
         if not (found.pronoun() or found.phrase) or not _ends_cleanly(s, piece, child):
             continue
-        if any(s.lower[k] in _RELATIVE_WORDS for k in words[1:] if s.lower[k - 1] in ("et", ",")):
+        if any(s.lower[k] in RELATIVE_PRONOUNS for k in words[1:] if s.lower[k - 1] in ("et", ",")):
             continue  # « qu'on instruisait et qu'on allait juger »: two relatives stay together
         parent, kid = detach(s, piece, child, c)
         if _relative(s, kid, c, words, found):
@@ -100,7 +99,7 @@ def _ends_cleanly(s: Sentence, piece: Piece, child: set[int]) -> bool:
     if s.text[after[0]] not in COMMAS or len(after) < 2:
         return False
     k = after[1]
-    if s.pos[k] == "CCONJ" and len(after) > 2 and s.lower[after[2]] in _RELATIVE_WORDS:
+    if s.pos[k] == "CCONJ" and len(after) > 2 and s.lower[after[2]] in RELATIVE_PRONOUNS:
         return False  # « qui trafiquait en Hollande, et qui aimait … »: two relatives
     return s.finite[k] or s.pos[k] in ("CCONJ", "AUX") or s.lower[k] in CLITICS
 

@@ -24,6 +24,10 @@ NEGATION_ENDS = {
     "aucun", "aucune", "nul", "nulle", "nullement", "goutte", "mie",
 }  # fmt: skip
 NEGATION_STARTS = {"ne", "n'", "n’"}
+RELATIVE_PRONOUNS = {
+    "qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles",
+    "auquel", "duquel",
+}  # fmt: skip
 OBJECT_CLITICS = {"lui", "leur", "le", "la", "les", "l'", "l’", "me", "m'", "te", "t'", "se", "s'"}
 
 
