@@ -19,7 +19,7 @@ DEFAULT = JobOptions()
 ADDED = {
     "il", "elle", "ils", "elles", "on", "je", "est", "sont", "était", "étaient", "le", "la", "l",
     "les", "lui", "leur", "y", "ce", "cet", "cette", "ces", "en", "effet", "alors", "pendant",
-    "temps",
+    "temps", "c", "fut",
 }  # fmt: skip
 # A piece never ends on one of these: they need what follows.
 LEANING = {
@@ -170,7 +170,8 @@ def test_pendant_que_becomes_pendant_ce_temps() -> None:
     )
     assert rewrite(source) == [
         "Les femmes causaient dans la cuisine.",
-        "Pendant ce temps, les hommes fumaient leur pipe dans la cour.",
+        "Pendant ce temps, les hommes fumaient leur pipe.",
+        "C'était dans la cour.",
     ]
 
 
@@ -501,3 +502,75 @@ def test_an_adjective_among_others_is_an_item_of_a_list_and_stays() -> None:
 def test_mais_and_its_object_stay_with_the_clause_before() -> None:
     source = "Elle tendit, non plus sa main, mais son front, et dit adieu à tout le monde."
     assert rewrite(source)[0] == "Elle tendit, non plus sa main, mais son front."
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "Pendant huit jours, ils avaient suivi la rive droite de la rivière.",
+            ["Ils avaient suivi la rive droite de la rivière.", "C'était pendant huit jours."],
+        ),
+        (
+            "Il aperçut un vieux chapeau de paille dans la vitrine du marchand.",
+            [
+                "Il aperçut un vieux chapeau de paille.",
+                "Ce vieux chapeau était dans la vitrine du marchand.",
+            ],
+        ),
+    ],
+)
+def test_a_circumstance_of_time_or_place_becomes_c_etait_after_its_clause(
+    source: str, expected: list[str]
+) -> None:
+    assert rewrite(source) == expected
+    assert_sentences(source, expected)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Elle se dirigeait lentement vers la grande porte de la maison du notaire.",
+        "Le vieux domestique était assis dans la cuisine avec les enfants du village.",
+        "La lettre fut écrite par le notaire du village voisin pendant la nuit.",
+    ],
+)
+def test_a_verb_that_needs_its_place_keeps_it(source: str) -> None:
+    assert not any(p.startswith(("C'était", "Ce fut", "C'est")) for p in rewrite(source))
+
+
+def test_ce_fut_follows_a_simple_past_the_small_model_reads_as_a_present() -> None:
+    pieces = rewrite("Chacun déposa gravement un baiser sur le front de sa maîtresse.")
+    assert pieces == ["Chacun déposa gravement un baiser.", "Ce fut sur le front de sa maîtresse."]
+
+
+def test_a_gerund_with_its_object_pronoun_becomes_the_imperfect_of_a_name() -> None:
+    source = (
+        "Et M. Walter répondit à une longue lettre de Du Roy, en lui accordant la main de sa fille."
+    )
+    pieces = rewrite(source)
+    assert pieces == [
+        "Et M. Walter répondit à une longue lettre de Du Roy.",
+        "Il lui accordait la main de sa fille.",
+    ]
+
+
+def test_trop_de_choses_is_a_subject() -> None:
+    source = (
+        "Trop de choses nouvelles venaient de pénétrer dans son esprit et il se mit à chercher "
+        "sa femme."
+    )
+    assert rewrite(source) == [
+        "Trop de choses nouvelles venaient de pénétrer dans son esprit.",
+        "Il se mit à chercher sa femme.",
+    ]
+
+
+def test_que_and_an_incise_are_not_left_without_their_clause() -> None:
+    source = (
+        "Les violences de la destinée ont cela de particulier que, si perfectionnés ou si "
+        "refroidis que nous soyons, elles nous tirent du fond des entrailles la nature humaine, "
+        "et la forcent de reparaître au dehors."
+    )
+    for piece in rewrite(source):
+        assert not piece.endswith("soyons."), piece

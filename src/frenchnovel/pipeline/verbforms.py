@@ -28,7 +28,9 @@ from typing import NamedTuple, Protocol
 # Readings of other parts of speech may weigh this share of a form's frequency in books, at most
 # (« est » the compass point, « a » the letter), for the form to count as a finite verb.
 OTHER_SHARE = 0.1
-_BUILD = 2  # the cache file's name changes with the rules of ``build``
+_BUILD = 4  # the cache file's name changes with the rules of ``build``
+_LOOKS_PRESENT = ("it", "ut", "int")  # simple past forms a tagger may read as a present
+LEMMAS = 1000  # the most frequent verbs in books whose forms ``lemmas_of`` knows
 _FINITE_MOODS = ("ind:", "sub:", "cnd:", "imp:")
 _VERB = ("VER", "AUX")
 # The subject clitics; the tagger reads « Tu » opening a sentence as a noun.
@@ -40,6 +42,8 @@ class VerbForms(NamedTuple):
     possible: frozenset[str]  # forms with at least one finite reading
     never: frozenset[str]  # forms the lexicon knows without any finite reading
     participles: frozenset[str] = frozenset()  # present participles read mostly as such
+    lemmas: frozenset[str] = frozenset()  # « form:lemma » of the ``LEMMAS`` commonest verbs
+    simple_past: frozenset[str] = frozenset()  # « répondit », « parut »: past, never present
 
 
 def _lexique_path() -> Path:
@@ -49,18 +53,20 @@ def _lexique_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "Lexique383" / "Lexique383.txt"
 
 
-# ortho, cgram, freqlivres (per million words of books, decimal comma) and infover of one row.
+# ortho, lemme, cgram, freqlivres (per million words of books, decimal comma) and infover.
 _ROW = re.compile(
-    r"^([^\t\n]*)\t(?:[^\t\n]*\t){2}([^\t\n]*)\t(?:[^\t\n]*\t){5}([^\t\n]*)\t([^\t\n]*)", re.M
+    r"^([^\t\n]*)\t[^\t\n]*\t([^\t\n]*)\t([^\t\n]*)\t(?:[^\t\n]*\t){5}([^\t\n]*)\t([^\t\n]*)",
+    re.M,
 )
 
-Row = tuple[str, str, str, str]
+Row = tuple[str, ...]  # form, cgram, frequency, verb readings[, lemma]
 
 
 def _rows(path: Path) -> list[Row]:
-    """(form, cgram, frequency in books, verb readings) of each row of the lexicon file."""
+    """(form, cgram, frequency in books, verb readings, lemma) of each row of the lexicon file."""
     # The spellings are Latin-1 (the file mixes encodings, but not in the columns read here).
-    return _ROW.findall(path.read_bytes().decode("latin-1"))[1:]
+    found = _ROW.findall(path.read_bytes().decode("latin-1"))[1:]
+    return [(form, cgram, freq, infover, lemma) for form, lemma, cgram, freq, infover in found]
 
 
 def build(rows: Iterable[Row]) -> VerbForms:
@@ -69,9 +75,16 @@ def build(rows: Iterable[Row]) -> VerbForms:
     other_freq: dict[str, float] = defaultdict(float)  # ... of readings of other parts of speech
     not_finite: set[str] = set()  # forms with an infinitive or participle reading
     participle_freq: dict[str, float] = defaultdict(float)  # ... of present participle readings
-    for form, cgram, freq, infover in rows:
+    lemma_freq: dict[str, float] = defaultdict(float)  # ... of each verb's forms together
+    lemma_forms: dict[str, set[str]] = defaultdict(set)
+    past: set[str] = set()  # forms in -it, -ut, -int with a simple past reading
+    present: set[str] = set()  # ... and those with a present reading
+    for form, cgram, freq, infover, *lemma in rows:
         key = form.lower()
         weight = float(freq.replace(",", ".") or 0)
+        if lemma and cgram in _VERB and " " not in key:
+            lemma_freq[lemma[0]] += weight
+            lemma_forms[lemma[0]].add(key)
         if " " in key:  # « à tâtons »: each word has a use that is not a verb
             for word in key.split():
                 other_freq[word] += weight
@@ -85,6 +98,9 @@ def build(rows: Iterable[Row]) -> VerbForms:
             finite_freq[key] += weight + 1e-6  # a finite reading counts, however rare
         if finite < len(readings):
             not_finite.add(key)
+        if key.endswith(_LOOKS_PRESENT):
+            past.update(key for r in readings if r.startswith("ind:pas"))
+            present.update(key for r in readings if r.startswith(("ind:pre", "par:")))
         if "par:pre" in readings:
             participle_freq[key] += weight + 1e-6
     unambiguous = {
@@ -97,8 +113,15 @@ def build(rows: Iterable[Row]) -> VerbForms:
     participles = {
         form for form, freq in participle_freq.items() if freq >= other_freq[form] and freq > 1e-5
     }
+    common = sorted(lemma_freq, key=lambda lemma: (-lemma_freq[lemma], lemma))[:LEMMAS]
+    lemmas = {f"{form}:{lemma}" for lemma in common for form in lemma_forms[lemma]}
     return VerbForms(
-        frozenset(unambiguous), frozenset(finite_freq), frozenset(never), frozenset(participles)
+        frozenset(unambiguous),
+        frozenset(finite_freq),
+        frozenset(never),
+        frozenset(participles),
+        frozenset(lemmas),
+        frozenset(past - present),
     )
 
 
@@ -134,9 +157,32 @@ def verb_forms() -> VerbForms:
     return forms
 
 
-def _sections(cached: Path) -> tuple[str, str, str, str]:
-    finite, possible, never, participles = cached.read_text(encoding="utf-8").split("\n\n")
-    return finite, possible, never, participles
+def _sections(cached: Path) -> tuple[str, ...]:
+    sections = tuple(cached.read_text(encoding="utf-8").split("\n\n"))
+    if len(sections) != len(VerbForms._fields):
+        raise ValueError(f"{cached} is not a cache of this version")
+    return sections
+
+
+@cache
+def _lemma_index() -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = defaultdict(set)
+    for pair in verb_forms().lemmas:
+        form, _, lemma = pair.rpartition(":")
+        index[form].add(lemma)
+    return {form: frozenset(lemmas) for form, lemmas in index.items()}
+
+
+def simple_past(word: str) -> bool:
+    """Whether ``word`` in -it, -ut or -int is a simple past and never a present (« répondit »,
+    « parut », « vint »; not « dit », « fait », « lit »)."""
+    return _key(word) in verb_forms().simple_past
+
+
+def lemmas_of(word: str) -> frozenset[str]:
+    """The infinitives ``word`` is a form of, among the commonest verbs in books: « allait » →
+    {« aller »}, « suis » → {« être », « suivre »}; empty for other words."""
+    return _lemma_index().get(_key(word), frozenset())
 
 
 def _key(word: str) -> str:

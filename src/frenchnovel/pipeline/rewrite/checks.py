@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from frenchnovel.pipeline.rewrite.circumstances import LINKS
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.referents import PERSONAL
 from frenchnovel.pipeline.rewrite.syntax import (
@@ -39,6 +40,9 @@ _SUBORDINATOR_HEADS = {
     "pour", "afin", "avant", "sans", "bien", "depuis", "pendant", "tandis", "alors", "dès",
     "après", "aussitôt", "parce", "sitôt",
 }  # fmt: skip
+_COMPARATIVES = {"plus", "moins", "aussi", "autant", "mieux", "pire", "même", "tel", "telle",
+                 "autre", "si", "tant", "davantage", "meilleur", "meilleure"}  # fmt: skip
+_QUANTITIES = {"trop", "beaucoup", "peu", "tant", "assez", "plus", "moins", "combien"}
 _DEMONSTRATIVES = {"c'", "c’", "ce", "ça", "cela", "ceci"}
 _QUE = {"que", "qu'", "qu’"}
 _OPENERS = {"que", "qu'", "qu’", "qui", "dont", "où", "quand", "lorsque", "lorsqu'", "lorsqu’",
@@ -54,6 +58,7 @@ _PAIRS = (("«", "»"), ("(", ")"), ("[", "]"))
 def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
     """Why ``piece`` would not stand alone as a French sentence (empty when it would)."""
     words = piece.words(s)
+    kept = set(words)
     added = (piece.subject is not None) + bool(piece.copula)
     out = ["short"] if len(words) + added < max(2, min_words) else []
     if not words:
@@ -75,12 +80,33 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         out.append("ne alone")
     if any(_lost_subject(s, piece, k) or _lost_verb_subject(s, piece, k) for k in words):
         out.append("subject without verb")
+    if any(_orphan_mark(s, k, kept) for k in words) or _open_que(s, piece):
+        out.append("conjunction without its clause")  # « … de particulier que, si … »
     if any(_orphan_relative(s, piece, k) for k in words):
         out.append("relative without antecedent")
     texts = [s.text[k] for k in piece.tokens if k not in piece.drop]
     if any(texts.count(a) != texts.count(b) for a, b in _PAIRS):
         out.append("unbalanced")
     return out
+
+
+def _orphan_mark(s: Sentence, k: int, kept: set[int]) -> bool:
+    """``k`` opens a clause that is not in the piece; not the « que » of a comparison (« plus
+    charmante que jamais »), which the small model reads as one."""
+    if s.dep[k] != "mark" or s.head[k] in kept:
+        return False
+    before = {s.lower[j] for j in kept if k - 6 <= j < k}
+    return not (s.lower[k] in _QUE and before & _COMPARATIVES)
+
+
+def _open_que(s: Sentence, piece: Piece) -> bool:
+    """« ont cela de particulier que, si refroidis que nous soyons. »: « que » and a comma open
+    an incise that the piece never closes, so the clause of « que » is elsewhere."""
+    order = [k for k in piece.tokens if k not in piece.drop]
+    for n, k in enumerate(order[:-1]):
+        if s.lower[k] in _QUE and s.text[order[n + 1]] in (",", "—"):
+            return not any(s.text[j] in (",", "—") for j in order[n + 2 :])
+    return False
 
 
 def _literary_ne(s: Sentence, after: list[int]) -> bool:
@@ -95,7 +121,8 @@ def _subordinate_opening(s: Sentence, piece: Piece, words: list[int]) -> bool:
     opening = words[1:] if s.pos[words[0]] == "CCONJ" and len(words) > 1 else words
     first = opening[0]
     return (
-        (s.lower[first] in _SUBORDINATING or _two_word_subordinator(s, opening))
+        piece.link not in LINKS
+        and (s.lower[first] in _SUBORDINATING or _two_word_subordinator(s, opening))
         and first not in piece.insert
         and (piece.subject is None or piece.subject_at > first)
         and not _main_follows(s, piece, first)
@@ -152,8 +179,10 @@ def _has_clause(s: Sentence, piece: Piece) -> bool:
     clauses (« Un soir que la fenêtre était ouverte. » has none)."""
     if piece.subject is not None and (piece.copula or piece.head in piece.insert):
         return True  # « Elle était assise … », « Il regardait … » for « regardant »
+    if piece.link in LINKS:
+        return True  # « C'était dans un salon. »
     members = set(piece.tokens) - piece.drop
-    subordinate = False
+    subordinate: set[int] = set()
     for k in members:
         if not s.finite[k]:
             continue
@@ -164,10 +193,10 @@ def _has_clause(s: Sentence, piece: Piece) -> bool:
         if subject in members or s.inverted(h) or "Imp" in s.morph[k].get("Mood"):
             made = h == piece.head and bool(piece.drop or piece.insert or piece.link)
             if _introduced(s, h, members) and not made:  # a relative made a sentence is one
-                subordinate = True
+                subordinate |= s.subtree(h)
                 continue
             return True
-    return not subordinate and _surface_clause(s, piece)
+    return _surface_clause(s, piece, subordinate)
 
 
 def _all_subordinate(s: Sentence, piece: Piece) -> bool:
@@ -213,24 +242,37 @@ def _introduced(s: Sentence, h: int, members: set[int]) -> bool:
     )
 
 
-def _surface_clause(s: Sentence, piece: Piece) -> bool:
+def _surface_clause(s: Sentence, piece: Piece, subordinate: set[int]) -> bool:
     """A second opinion where the parse went wrong: a finite verb form with a subject pronoun
-    or a bare noun before it, no comma between (« Les cailloux du trottoir la blessaient »)."""
+    or a bare noun before it, no comma between (« Les cailloux du trottoir la blessaient »),
+    outside the ``subordinate`` clauses."""
     seen_subject = False
     for k in piece.tokens:
-        if k in piece.drop:
+        if k in piece.drop or k in subordinate:
+            seen_subject = seen_subject and k in piece.drop
             continue
         if s.text[k] in (",", ";", ":", "—", "–"):
             seen_subject = False
         elif s.finite[k] and seen_subject:
             return True
-        elif s.lower[k] in PERSONAL | _DEMONSTRATIVES or (
-            s.pos[k] in ("NOUN", "PROPN")
-            and (s.dep[k] in ("nsubj", "nsubj:pass", "ROOT", "dep") or s.pos[k] == "PROPN")
-            and not any(s.dep[j] == "case" for j in s.children[k])
+        elif (
+            s.lower[k] in PERSONAL | _DEMONSTRATIVES
+            or (
+                (s.pos[k] in ("NOUN", "PROPN") or (s.pos[k] == "X" and s.text[k].istitle()))
+                and (s.dep[k] in ("nsubj", "nsubj:pass", "ROOT", "dep") or s.pos[k] != "NOUN")
+                and not any(s.dep[j] == "case" for j in s.children[k])
+            )
+            or _quantity(s, k)
         ):
             seen_subject = True
     return False
+
+
+def _quantity(s: Sentence, k: int) -> bool:
+    """« Trop de choses », « Beaucoup de gens » opening a clause: a subject."""
+    opens = k == 0 or s.text[k - 1] in (",", ";", ":") or s.pos[k - 1] == "CCONJ"
+    after = s.lower[k + 1] if k + 1 < len(s) else ""
+    return opens and s.lower[k] in _QUANTITIES and after in ("de", "d'", "d’")
 
 
 def _main_follows(s: Sentence, piece: Piece, first: int) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.referents import Mention, agreement, copula, mention
-from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach
+from frenchnovel.pipeline.rewrite.splitting import CLITICS, COMMAS, STOPS, detach
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.verbforms import present_participle
 
@@ -33,12 +33,15 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             continue
         child = s.subtree(c) & members
         span = [k for k in piece.tokens if min(child) <= k <= max(child)]
-        if set(span) != child or not _set_off(s, piece, child):
+        if set(span) != child or not _set_off(s, piece, child) or _trailing(s, piece, child):
             continue
         opening = [k for k in span if not s.is_punct(k) and k < c]
         gerund = {k for k in opening if s.lower[k] in ("en", "tout") and kind == "present"}
-        if any(s.pos[k] != "ADV" for k in opening if k not in gerund) or s.own_subject(c) >= 0:
-            continue  # « quoique habillé », « le marécage ayant été franchi »: no description
+        clitics = {k for k in opening if kind == "present" and s.lower[k] in CLITICS}
+        if any(s.pos[k] != "ADV" for k in opening if k not in gerund | clitics):
+            continue  # « quoique habillé »: no description; « en lui accordant » is one
+        if s.own_subject(c) >= 0:
+            continue  # « le marécage ayant été franchi »
         if gerund and "en" not in {s.lower[k] for k in gerund}:
             continue  # « tout » alone is no gerund
         h = s.head[c]
@@ -99,11 +102,12 @@ def _kind(s: Sentence, k: int) -> str:
 
 
 def _named(s: Sentence, referent: int) -> bool:
-    """``referent`` can be named: a pronoun, a name, or a noun with its determiner."""
+    """``referent`` can be named: a pronoun, a name (« M. Walter »), or a noun with its
+    determiner."""
     if s.pos[referent] in ("PRON", "PROPN"):
         return True
     noun = s.pos[referent] in ("NOUN", "ADJ")  # « Le vieux marin », the small model's adjective
-    return noun and any(s.dep[k] == "det" for k in s.children[referent])
+    return noun and any(s.dep[k] in ("det", "flat:name") for k in s.children[referent])
 
 
 def _description_kind(s: Sentence, c: int) -> str:
@@ -151,6 +155,21 @@ def _set_off(s: Sentence, piece: Piece, child: set[int]) -> bool:
     left = before < 0 or s.text[before] in COMMAS or s.text[min(child)] in COMMAS
     right = after < 0 or s.text[after] in COMMAS | STOPS or s.text[max(child)] in COMMAS
     return left and right and not (before < 0 and after < 0)
+
+
+def _trailing(s: Sentence, piece: Piece, child: set[int]) -> bool:
+    """Words after the description, up to the next comma, with no verb of their own: they may
+    be its own, hung elsewhere by the parse (« en le priant d'aller porter cela, pour elle, au
+    mont-de-piété », « accompagné du docteur Dillon, du lieutenant Murphy et de … »)."""
+    order = piece.tokens
+    segment: list[int] = []
+    for k in order[order.index(max(child)) + 1 :]:
+        if s.text[k] in COMMAS | STOPS or s.text[k] in ("(", ")"):
+            if segment:
+                break
+            continue
+        segment.append(k)
+    return bool(segment) and not any(s.finite[k] for k in segment)
 
 
 def _described(s: Sentence, referent: int, c: int) -> Mention | None:

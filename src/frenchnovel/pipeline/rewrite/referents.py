@@ -79,7 +79,8 @@ def mention(s: Sentence, token: int) -> Mention:
     if lower in PERSONAL:
         agree = {"il": "ms", "elle": "fs", "ils": "mp", "elles": "fp"}.get(lower, "")
         return Mention(token, agree, s.text[token], personal=lower)
-    if s.pos[token] == "PROPN":
+    named = any(s.dep[k] == "flat:name" for k in s.children[token])  # « M. Walter »
+    if s.pos[token] == "PROPN" or (named and s.text[token][:1].isupper()):
         return Mention(token, agreement(s, token), _name(s, token))
     if (s.pos[token] not in ("NOUN", "ADJ") and not s.text[token].isalpha()) or lower in QUANTITY:
         return Mention(token, "", "")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from frenchnovel.pipeline.verbforms import is_finite
+from frenchnovel.pipeline.verbforms import is_finite, simple_past
 
 VERBAL = ("VERB", "AUX")
 SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj", "csubj")
@@ -179,8 +179,8 @@ class Sentence:
         word = self.lower[v]
         if word.endswith(("ait", "aient", "ais", "èrent", "irent", "urent", "ât")):
             return "Past"
-        if word.endswith("a") and len(word) > 3:
-            return "Past"
+        if (word.endswith("a") and len(word) > 3) or simple_past(word):
+            return "Past"  # « répondit », « prit », which the small model reads as presents
         if self.feature(v, "Tense") == "Pres" or self.lower[v] in ("est", "sont", "a", "ont"):
             return "Pres"
         return "Past"

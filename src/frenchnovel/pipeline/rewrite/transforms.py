@@ -18,7 +18,9 @@ DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
   rêvait »);
 - coordinated objects, complements or attributes → one sentence each, subject and verb repeated;
   so does a complement set off by commas after its verb (``adjuncts``);
-- failing a parse that sees it, « et » or a comma before a finite verb with no subject of its own.
+- failing a parse that sees it, « et » or a comma before a finite verb with no subject of its own;
+- last, a circumstance of place or time at the end or the start of a clause → « C'était … »
+  (``circumstances``).
 
 The engine checks every piece a transformation makes (``pieces.problems``) and makes it only
 when all stand alone.
@@ -29,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from frenchnovel.pipeline.rewrite.adjuncts import adjuncts
+from frenchnovel.pipeline.rewrite.circumstances import circumstances
 from frenchnovel.pipeline.rewrite.clauses import (
     adverbial,
     at_stops,
@@ -57,3 +60,4 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     yield from complements(s, piece)
     yield from adjuncts(s, piece)
     yield from verb_phrases(s, piece)
+    yield from circumstances(s, piece)

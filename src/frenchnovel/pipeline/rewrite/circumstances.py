@@ -1,0 +1,157 @@
+"""A circumstance of place, time or manner becomes « C'était … »: the last transformation tried
+before a clause stays whole.
+
+« Pendant huit jours, ils avaient suivi la rive. » → « Ils avaient suivi la rive. C'était pendant
+huit jours. »; « Chacun déposa un baiser sur le front de sa maîtresse. » → « Chacun déposa un
+baiser. Ce fut sur le front de sa maîtresse. » (an editor's own way). After a verb of seeing, a
+place after the object says where the object was (« Il aperçut un chapeau dans la vitrine. » →
+« Il aperçut un chapeau. Ce chapeau était dans la vitrine. »).
+
+Only a phrase the parse hangs on the piece's verb (or on its object or infinitive, where the
+small model often hangs it), opened by a preposition of place, time or manner (never « à » or
+« de », so often the verb's argument), a determined noun phrase of three words or more with no
+verb in it; only after a verb that says enough without it (not « être », « aller », « mettre »,
+a pronominal or a passive verb, an incise). It is taken from the end of the clause, with no other
+verb or relative between them that could own it, or from its start when a comma sets it off.
+« Ce fut » follows a simple past, « C'est » a present, « C'était » anything else; the new
+sentence comes after its clause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.referents import copula, mention
+from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach
+from frenchnovel.pipeline.rewrite.syntax import Sentence
+from frenchnovel.pipeline.verbforms import lemmas_of
+
+LINKS = ("C'était", "Ce fut", "C'est")
+_PREPOSITIONS = {
+    "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
+    "parmi", "chez", "depuis", "malgré", "durant", "contre", "dès", "en", "par",
+    "près", "auprès", "loin", "autour", "le", "lors", "selon", "travers", "au-dessus",
+    "au-dessous", "jusqu'", "jusqu’", "jusque",
+}  # fmt: skip
+# Verbs that say little without where or when (« il était dans sa chambre », « il alla à … »).
+_NEEDY = {
+    "être", "aller", "venir", "revenir", "entrer", "rentrer", "sortir", "arriver", "partir",
+    "mettre", "poser", "placer", "habiter", "demeurer", "rester", "loger", "vivre", "passer",
+    "tomber", "monter", "descendre", "courir", "marcher", "trouver", "retrouver",
+    "diriger", "approcher", "avancer", "jeter", "porter", "conduire", "mener", "envoyer",
+    "tenir", "asseoir", "coucher", "lever", "pencher", "appuyer", "adosser", "cacher",
+    "enfermer", "tirer", "plonger", "glisser", "pénétrer", "traverser", "situer", "naître",
+    "mourir", "sembler", "paraître", "devenir", "avoir", "faire", "consister", "dépendre",
+}  # fmt: skip
+_PLACES = {"dans", "sur", "sous", "devant", "derrière", "contre", "près", "auprès", "parmi",
+           "chez", "autour"}  # fmt: skip
+_SEEING = {"voir", "apercevoir", "regarder", "découvrir", "remarquer", "contempler", "observer",
+           "distinguer", "reconnaître", "examiner", "admirer"}  # fmt: skip
+_GENDERED = {"le", "la", "un", "une", "ce", "cet", "cette", "son", "sa", "mon", "ma", "ton", "ta"}
+_BY_AGENT = {"par"}  # « par » after a passive names the agent, no circumstance
+
+
+def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    """The last or the fronted circumstance of ``piece``'s verb as « C'était … »."""
+    h = piece.head
+    if h < 0 or s.pos[h] != "VERB" or not s.is_clause(h) or lemmas_of(s.lower[h]) & _NEEDY:
+        return
+    members = set(piece.tokens)
+    if _reflexive(s, h, members) or _passive(s, h) or any(s.inverted(k) for k in members):
+        return  # « ajouta Harris, avec … »: an incise's complement is the speech's
+    order = piece.tokens
+    for a in sorted((a for a in order if _circumstance(s, h, a, members)), reverse=True):
+        child = s.subtree(a) & members
+        lo, hi = order.index(min(child)), order.index(max(child))
+        if set(order[lo : hi + 1]) != child:
+            continue
+        after = [k for k in order[hi + 1 :] if not s.is_punct(k)]
+        fronted = lo == 0 and hi + 1 < len(order) and s.text[order[hi + 1]] in COMMAS
+        if after and not fronted:
+            continue  # one inside the clause may belong to the word after it
+        if any(s.text[k] in STOPS for k in order[hi + 1 : -1]):
+            continue
+        owner = max(h, s.head[a])
+        if any(_owns(s, k, owner) for k in order[order.index(owner) + 1 : lo] if not fronted):
+            continue  # « un mot de la Patronne qui le suppliait …, avec sa femme »
+        parent, kid = detach(s, piece, child, -1)
+        if len(parent.words(s)) < 4 and not _has_object(s, h, parent):
+            continue  # « Elle prit. » says too little
+        up = s.head[a] if s.head[a] != h else max(_objects(s, h, parent), default=-1)
+        right = max(s.subtree(up) & set(parent.tokens), default=-1) if up >= 0 else -1
+        seen = right == min(child) - 1 and bool(lemmas_of(s.lower[h]) & _SEEING)
+        seen = seen and any(s.lower[k] in _GENDERED for k in s.children[up] if k < up)
+        if seen and s.lower[min(child)] in _PLACES:
+            found = mention(s, up)  # « des marrons glacés dans une coupe » : where they were
+            if not found.agree or not (found.phrase or found.pronoun()):
+                continue
+            kid.subject, kid.subject_at = found, min(child)
+            kid.copula = copula(s.tense(h), found.agree)
+        else:
+            kid.link = _link(s, h)
+        kid.anchor = max(parent.position(), max(parent.words(s))) + 0.5  # after its clause
+        yield [parent, kid]
+
+
+def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
+    """``a`` heads a phrase of place, time or manner of the verb ``h`` (or of its object or its
+    infinitive, where the small model often hangs it: « déposa un baiser sur le front »)."""
+    if s.pos[a] not in ("NOUN", "PROPN") or s.dep[a] not in ("obl:mod", "obl", "nmod"):
+        return False
+    up = s.head[a]
+    if up != h and not (s.head[up] == h and s.dep[up] in ("obj", "xcomp") and up in members):
+        return False
+    cases = [k for k in s.children[a] if s.dep[k] == "case" and k < a]
+    if not cases or min(cases) != min(s.subtree(a)):
+        return False
+    opening = s.lower[min(cases)]
+    if opening not in _PREPOSITIONS or (opening in _BY_AGENT and _passive(s, s.head[a])):
+        return False
+    inner = s.subtree(a) & members
+    words = [k for k in inner if not s.is_punct(k)]
+    if len(words) < 3 or any(s.finite[k] or s.pos[k] in ("VERB", "AUX") for k in inner):
+        return False  # « dans un salon » at least; a clause inside may be the verb's
+    determined = any(s.dep[k] in ("det", "nummod") for k in s.children[a])
+    return determined or s.pos[a] == "PROPN"
+
+
+def _owns(s: Sentence, k: int, owner: int) -> bool:
+    """``k``, between the verb and the circumstance, could own it: another verb, a relative."""
+    verb = s.pos[k] in ("VERB", "AUX") or s.finite[k]
+    return (verb and k != owner) or s.lower[k] in ("qui", "que", "qu'", "qu’", "dont", "où")
+
+
+def _has_object(s: Sentence, h: int, piece: Piece) -> bool:
+    return any(s.dep[k] in ("obj", "xcomp", "ccomp") and s.head[k] == h for k in piece.tokens)
+
+
+def _objects(s: Sentence, h: int, piece: Piece) -> list[int]:
+    """The nouns that are objects of ``h`` in ``piece``."""
+    return [k for k in piece.tokens if s.head[k] == h and s.dep[k] == "obj" and s.pos[k] == "NOUN"]
+
+
+def _reflexive(s: Sentence, h: int, members: set[int]) -> bool:
+    """« se diriger », « s'asseoir »: a pronominal verb often needs its place."""
+    return any(
+        s.lower[k] in ("se", "s'", "s’") and k in members and s.head[k] == h for k in range(h)
+    )
+
+
+def _passive(s: Sentence, h: int) -> bool:
+    return any(s.dep[k] in ("aux:pass", "nsubj:pass") for k in s.children[h])
+
+
+_PRESENT = ("e", "es", "ent", "ons", "ez", "ont", "st")
+_SIMPLE_PAST = ("a", "èrent", "irent", "urent", "it", "ut", "int", "ât", "ît", "ût")
+
+
+def _link(s: Sentence, h: int) -> str:
+    """« C'était », « Ce fut » after a simple past, « C'est » after a present."""
+    v = s.finite_of(h)
+    word = s.lower[v] if v >= 0 else ""
+    if v != h or word.endswith(("ait", "aient")):
+        return LINKS[0]  # an imperfect, or a compound tense
+    if s.tense(h) == "Pres" and word.endswith(_PRESENT):
+        return LINKS[2]
+    return LINKS[1] if word.endswith(_SIMPLE_PAST) else LINKS[0]
