@@ -19,7 +19,7 @@ DEFAULT = JobOptions()
 ADDED = {
     "il", "elle", "ils", "elles", "on", "je", "est", "sont", "était", "étaient", "le", "la", "l",
     "les", "lui", "leur", "y", "ce", "cet", "cette", "ces", "en", "effet", "alors", "pendant",
-    "temps", "c", "fut",
+    "temps", "c", "fut", "sera",
 }  # fmt: skip
 # A piece never ends on one of these: they need what follows.
 LEANING = {
@@ -159,7 +159,8 @@ def test_a_time_clause_that_opens_the_sentence_comes_first_then_alors() -> None:
     )
     assert rewrite(source) == [
         "Elle entra dans la salle.",
-        "Alors, les convives se levèrent tous ensemble pour la saluer.",
+        "Alors, les convives se levèrent tous ensemble.",
+        "Ce fut pour la saluer.",
     ]
 
 
@@ -240,7 +241,7 @@ def test_an_antecedent_a_pronoun_could_mistake_is_named_again() -> None:
             "vous auriez compris la peur des matelots."
         ),
         # a subjunctive clause does not stand alone
-        "Il fallait qu'elle partît avant le retour de son mari pour éviter une scène terrible.",
+        "Il fallait absolument qu'elle partît avant le retour de son mari.",
         # an incise with its subject after the verb is not a sentence
         (
             "-- J'en demande pardon à ces braves gens, ajouta Harris, "
@@ -574,3 +575,55 @@ def test_que_and_an_incise_are_not_left_without_their_clause() -> None:
     )
     for piece in rewrite(source):
         assert not piece.endswith("soyons."), piece
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "Il tâchait d'économiser quelque argent pour n'être point sans le sou au moment de "
+            "son mariage.",
+            [
+                "Il tâchait d'économiser quelque argent.",
+                "C'était pour n'être point sans le sou au moment de son mariage.",
+            ],
+        ),
+        (
+            "Pour ne pas tomber, il s'appuya contre le mur de la vieille maison.",
+            ["Il s'appuya contre le mur de la vieille maison.", "Ce fut pour ne pas tomber."],
+        ),
+        (
+            "Il relut encore une fois la longue lettre avant de la jeter au feu.",
+            ["Il relut encore une fois la longue lettre.", "Ce fut avant de la jeter au feu."],
+        ),
+    ],
+)
+def test_a_clause_of_purpose_or_time_becomes_c_etait_pour(source: str, expected: list[str]) -> None:
+    assert rewrite(source) == expected
+    assert_sentences(source, expected)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Il était beaucoup trop tard pour partir vers la ville ce soir-là.",  # consecutive
+        "Il ne pouvait songer à revenir en arrière pour achever cette opération.",  # negation
+        "Si elle se taisait ainsi, c'était afin de lui épargner des tracas domestiques.",
+        "Il arriva à Quilimané le 20 mai, quatre ans après avoir quitté le Cap.",
+    ],
+)
+def test_a_clause_of_purpose_bound_to_its_clause_stays(source: str) -> None:
+    assert not any(
+        p.startswith(("C'était pour", "Ce fut", "C'était après")) for p in rewrite(source)
+    )
+
+
+def test_des_que_opening_the_sentence_comes_first_then_alors() -> None:
+    source = (
+        "Dès que Dick Sand et ses compagnons eurent pris possession du cône, ils s'occupèrent "
+        "d'en reconnaître la disposition intérieure."
+    )
+    assert rewrite(source) == [
+        "Dick Sand et ses compagnons eurent pris possession du cône.",
+        "Alors, ils s'occupèrent d'en reconnaître la disposition intérieure.",
+    ]

@@ -203,8 +203,8 @@ def _all_subordinate(s: Sentence, piece: Piece) -> bool:
     """Every finite verb of ``piece`` comes after « que », « qui », « quand »… with no comma
     between: a second opinion where the parse made a relative its root (« rêvant au nombre de
     rendez-vous que ces deux mille francs représentaient »)."""
-    if piece.subject is not None or piece.copula:
-        return False
+    if piece.subject is not None or piece.copula or piece.link in LINKS:
+        return False  # « C'était pour qu'on ne la vît pas. » is a main clause
     opened = found = False
     for k in piece.tokens:
         if k in piece.drop:

@@ -13,8 +13,8 @@ small model often hangs it), opened by a preposition of place, time or manner (n
 verb in it; only after a verb that says enough without it (not « être », « aller », « mettre »,
 a pronominal or a passive verb, an incise). It is taken from the end of the clause, with no other
 verb or relative between them that could own it, or from its start when a comma sets it off.
-« Ce fut » follows a simple past, « C'est » a present, « C'était » anything else; the new
-sentence comes after its clause.
+« Ce fut » follows a simple past, « C'est » a present, « Ce sera » a future, « C'était »
+anything else; the new sentence comes after its clause.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.verbforms import lemmas_of
 
-LINKS = ("C'était", "Ce fut", "C'est")
+LINKS = ("C'était", "Ce fut", "C'est", "Ce sera")
 _PREPOSITIONS = {
     "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
     "parmi", "chez", "depuis", "malgré", "durant", "contre", "dès", "en", "par",
@@ -89,7 +89,7 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             kid.subject, kid.subject_at = found, min(child)
             kid.copula = copula(s.tense(h), found.agree)
         else:
-            kid.link = _link(s, h)
+            kid.link = link_for(s, h)
         kid.anchor = max(parent.position(), max(parent.words(s))) + 0.5  # after its clause
         yield [parent, kid]
 
@@ -146,10 +146,13 @@ _PRESENT = ("e", "es", "ent", "ons", "ez", "ont", "st")
 _SIMPLE_PAST = ("a", "èrent", "irent", "urent", "it", "ut", "int", "ât", "ît", "ût")
 
 
-def _link(s: Sentence, h: int) -> str:
-    """« C'était », « Ce fut » after a simple past, « C'est » after a present."""
+def link_for(s: Sentence, h: int) -> str:
+    """« C'était », « Ce fut » after a simple past, « C'est » after a present, « Ce sera »
+    after a future."""
     v = s.finite_of(h)
     word = s.lower[v] if v >= 0 else ""
+    if s.feature(v, "Tense") == "Fut" and word.endswith(("ra", "ront", "rai", "ras", "rez")):
+        return LINKS[3]
     if v != h or word.endswith(("ait", "aient")):
         return LINKS[0]  # an imperfect, or a compound tense
     if s.tense(h) == "Pres" and word.endswith(_PRESENT):
