@@ -32,7 +32,7 @@ _PREPOSITIONS = {
     "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
     "parmi", "chez", "depuis", "malgré", "durant", "contre", "dès", "en", "par",
     "près", "auprès", "loin", "autour", "le", "lors", "selon", "travers", "au-dessus",
-    "au-dessous", "jusqu'", "jusqu’", "jusque",
+    "au-dessous",
 }  # fmt: skip
 # Verbs that say little without where or when (« il était dans sa chambre », « il alla à … »).
 _NEEDY = {
@@ -60,6 +60,8 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     members = set(piece.tokens)
     if _reflexive(s, h, members) or _passive(s, h) or any(s.inverted(k) for k in members):
         return  # « ajouta Harris, avec … »: an incise's complement is the speech's
+    if any(s.lower[k] in ("ne", "n'", "n’") for k in members):
+        return  # « il n'osa pas entrer par la porte »: the negation's scope
     order = piece.tokens
     for a in sorted((a for a in order if _circumstance(s, h, a, members)), reverse=True):
         child = s.subtree(a) & members
@@ -97,8 +99,10 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
 def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
     """``a`` heads a phrase of place, time or manner of the verb ``h`` (or of its object or its
     infinitive, where the small model often hangs it: « déposa un baiser sur le front »)."""
-    if s.pos[a] not in ("NOUN", "PROPN") or s.dep[a] not in ("obl:mod", "obl", "nmod"):
+    if s.pos[a] not in ("NOUN", "PROPN") or s.dep[a] not in ("obl:mod", "obl", "nmod", "obl:arg"):
         return False
+    if s.dep[a] == "obl:arg" and not _has_object(s, h, Piece(sorted(members))):
+        return False  # « il comptait beaucoup sur l'aide de son frère »: the verb's own
     up = s.head[a]
     if up != h and not (s.head[up] == h and s.dep[up] in ("obj", "xcomp") and up in members):
         return False
