@@ -42,6 +42,8 @@ _SUBORDINATOR_HEADS = {
 }  # fmt: skip
 _COMPARATIVES = {"plus", "moins", "aussi", "autant", "mieux", "pire", "même", "tel", "telle",
                  "autre", "si", "tant", "davantage", "meilleur", "meilleure"}  # fmt: skip
+_STRESSED = {"lui", "elle", "elles", "eux", "nous", "vous", "moi", "toi", "soi"}
+_DEGREE = {"plus", "moins", "aussi"}
 _QUANTITIES = {"trop", "beaucoup", "peu", "tant", "assez", "plus", "moins", "combien"}
 _DEMONSTRATIVES = {"c'", "c’", "ce", "ça", "cela", "ceci"}
 _QUE = {"que", "qu'", "qu’"}
@@ -69,7 +71,7 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         out.append("subordinate")
     last = words[-1]
     leaning = s.lower[last] in _LEANING or s.pos[last] in _LEANING_POS or s.dep[last] in AUX_DEPS
-    if leaning and not s.text[last].startswith("-"):  # « dit-il », « prends-le »
+    if leaning and not s.text[last].startswith("-") and not _closing(s, words):
         out.append("leaning end")
     if any(
         s.lower[k] in NEGATION_STARTS
@@ -84,10 +86,20 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         out.append("conjunction without its clause")  # « … de particulier que, si … »
     if any(_orphan_relative(s, piece, k) for k in words):
         out.append("relative without antecedent")
-    texts = [s.text[k] for k in piece.tokens if k not in piece.drop]
-    if any(texts.count(a) != texts.count(b) for a, b in _PAIRS):
+    if _unbalanced(s, piece):
         out.append("unbalanced")
     return out
+
+
+def _unbalanced(s: Sentence, piece: Piece) -> bool:
+    """Quotes or brackets that open in ``piece`` and close in another; a mark whose partner is
+    in another sentence of the book (« … si je veux… oui. » ending a speech) may stay alone."""
+    texts = [s.text[k] for k in piece.tokens if k not in piece.drop]
+    whole = s.text
+    return any(
+        texts.count(a) - texts.count(b) not in (0, whole.count(a) - whole.count(b))
+        for a, b in _PAIRS
+    )
 
 
 def _orphan_mark(s: Sentence, k: int, kept: set[int]) -> bool:
@@ -107,6 +119,17 @@ def _open_que(s: Sentence, piece: Piece) -> bool:
         if s.lower[k] in _QUE and s.text[order[n + 1]] in (",", "—"):
             return not any(s.text[j] in (",", "—") for j in order[n + 2 :])
     return False
+
+
+def _closing(s: Sentence, words: list[int]) -> bool:
+    """The last word ends a sentence after all: « sous lui », « d'elle » (a pronoun after a
+    preposition), « pas moins », « n'en pouvait plus », « l'aimait aussi »."""
+    if len(words) < 2:
+        return False
+    last, before = s.lower[words[-1]], words[-2]
+    if last in _STRESSED:
+        return s.pos[before] == "ADP" or s.lower[before] in ("d'", "d’")
+    return last in _DEGREE and (s.lower[before] in NEGATION_ENDS or s.finite[before])
 
 
 def _literary_ne(s: Sentence, after: list[int]) -> bool:
@@ -164,6 +187,8 @@ def _orphan_relative(s: Sentence, piece: Piece, k: int) -> bool:
     juger » once the first relative became « On l'instruisait »)."""
     if s.lower[k] not in RELATIVE_PRONOUNS or s.dep[k] in ("mark", "fixed") or s.pos[k] != "PRON":
         return False
+    if s.lower[k] in _QUE and {s.lower[j] for j in piece.tokens if k - 6 <= j < k} & _COMPARATIVES:
+        return False  # « aussi calme qu'auparavant »
     c = s.head[k]
     if not s.is_clause(c) and not s.finite[c]:
         return True  # « la salle à manger qui, nous l'avons dit » : its verb went elsewhere

@@ -176,7 +176,19 @@ def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             yield [parent, kid] if c > h else [kid, parent]
         elif (word in _TIME or word == "comme") and c < h and not parent.link:
             parent.link = "Alors,"  # « Comme il pleuvait, il resta » → « Il pleuvait. Alors, … »
+            _move_conjunction(s, parent, kid)
             yield [kid, parent]
+
+
+def _move_conjunction(s: Sentence, parent: Piece, kid: Piece) -> None:
+    """« Mais, quand il fut en haut, il se détourna » → « Mais il fut en haut. Alors, il se
+    détourna »: the conjunction before the time clause opens the time clause's sentence."""
+    opening = [k for k in parent.tokens if k < min(kid.tokens)]
+    words = [k for k in opening if not s.is_punct(k)]
+    if len(words) != 1 or s.pos[words[0]] != "CCONJ":
+        return
+    parent.tokens = [k for k in parent.tokens if k not in opening]
+    kid.tokens = sorted({*kid.tokens, *words})
 
 
 def _nearest_clause(s: Sentence, tokens: list[int]) -> int:
