@@ -25,6 +25,8 @@ SOURCE_NAME = "source.pdf"
 RESULT_NAME = "result.json"
 MAX_FIELD_BYTES = 16 * 1024
 MAX_FIELDS = 32
+# A part's headers (Content-Disposition and the like): a few hundred bytes from any real client.
+MAX_PART_HEADER_BYTES = 16 * 1024
 # Multipart headers and the settings fields travel beside the file.
 ENVELOPE_BYTES = 256 * 1024
 
@@ -101,6 +103,7 @@ class _UploadWriter:
         self._name = ""
         self._is_file = False
         self._buffer = bytearray()
+        self._header_bytes = 0
 
     def callbacks(self) -> dict[str, object]:
         return {
@@ -115,12 +118,22 @@ class _UploadWriter:
 
     def part_begin(self) -> None:
         self._headers, self._buffer, self._is_file = {}, bytearray(), False
+        self._header_bytes = 0
 
     def header_field(self, data: bytes, start: int, end: int) -> None:
-        self._header_field += data[start:end]
+        if self._count_header_bytes(end - start):
+            self._header_field += data[start:end]
 
     def header_value(self, data: bytes, start: int, end: int) -> None:
-        self._header_value += data[start:end]
+        if self._count_header_bytes(end - start):
+            self._header_value += data[start:end]
+
+    def _count_header_bytes(self, size: int) -> bool:
+        """Whether a part's headers are still of a sane size (else the upload is refused)."""
+        self._header_bytes += size
+        if self._header_bytes > MAX_PART_HEADER_BYTES and self.error is None:
+            self.error = InputError("the headers of a part of the form are too long")
+        return self.error is None
 
     def header_end(self) -> None:
         self._headers[self._header_field.lower()] = self._header_value
@@ -193,8 +206,9 @@ async def receive_upload(
     ):
         raise too_large(max_bytes)
     writer = _UploadWriter(path, file_field, max_bytes)
-    parser = MultipartParser(boundary, writer.callbacks())  # type: ignore[arg-type]
     try:
+        # Inside the ``try``: the parser itself refuses some boundaries (over 256 bytes).
+        parser = MultipartParser(boundary, writer.callbacks())  # type: ignore[arg-type]
         async for chunk in stream:
             parser.write(chunk)
             if writer.error is not None:
