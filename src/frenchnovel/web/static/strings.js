@@ -107,6 +107,7 @@ export const STRINGS = {
     "error.UNAUTHORIZED": "Ce jeton d’accès n’est pas reconnu.",
     "error.JOB_NOT_FOUND": "Ce traitement est introuvable.",
     "error.INVALID_JOB_STATUS": "Ce n’est pas possible dans l’état actuel du traitement.",
+    "error.JOB_CANCELLED": "Ce traitement a été annulé ; ses crédits ont été rendus.",
     "error.TOO_MANY_JOBS":
       "Vous avez déjà trop de traitements en cours ; attendez qu’un d’eux se termine.",
     "error.CHUNK_PROCESSING_ERROR": "Une partie du livre n’a pas pu être traitée.",
@@ -222,6 +223,7 @@ export const STRINGS = {
     "error.UNAUTHORIZED": "This access token is not recognised.",
     "error.JOB_NOT_FOUND": "This job cannot be found.",
     "error.INVALID_JOB_STATUS": "This is not possible in the job’s current state.",
+    "error.JOB_CANCELLED": "This job was cancelled; its credits were refunded.",
     "error.TOO_MANY_JOBS": "You already have too many jobs running; wait for one to finish.",
     "error.CHUNK_PROCESSING_ERROR": "Part of the book could not be processed.",
     "error.TASK_TIMEOUT": "The job took too long and was stopped.",
