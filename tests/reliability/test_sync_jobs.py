@@ -5,6 +5,7 @@ after the next start."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,37 @@ def test_a_small_job_cancelled_while_its_upload_waits_answers_409_job_cancelled(
     assert service.job(owner, job.id)["status"] == "cancelled"
     assert _kinds(service, job.id) == ["reservation", "refund"]
     assert sum(amount for _, amount in service.ledger(job.id)) == 0
+
+
+def test_a_small_job_of_an_api_killed_with_sigkill_is_failed_and_refunded_within_a_minute(
+    service: ServiceStack, sync_novel: Path, lost: Losses
+) -> None:
+    # The reaper would take an hour: only the restarted API can end the job in time.
+    service.api_env["TASK_TIMEOUT_SECONDS"] = "3600"
+    service.stop()
+    service.start_api()
+    owner = service.reader()
+    upload = Upload(service, owner, sync_novel)
+    upload.start()
+    job = wait_for(lambda: _jobs(service, owner, "processing"), timeout=60, what="processing")[0]
+    assert service.api is not None
+    service.api.kill()  # SIGKILL to the API's process group: a crash
+    upload.join(60)
+    assert _kinds(service, job.id) == ["reservation"]  # credits held by a job nobody runs
+
+    started = time.monotonic()
+    service.start_api()
+    try:
+        ended = service.wait_status(owner, job.id, {"failed"}, timeout=RECOVERY_SECONDS)
+    except AssertionError:
+        lost.stuck = 1
+        raise
+    seconds = time.monotonic() - started
+    lost.notes.append(f"failed and refunded {seconds:.1f} s after the restart began")
+
+    assert ended["error"]["code"] == "PROCESSING_ERROR", ended
+    assert _kinds(service, job.id) == ["reservation", "refund"]
+    assert sum(amount for _, amount in service.ledger(job.id)) == 0
+    # The job slot is free again and a new upload works.
+    again = service.submit(owner, sync_novel, sentence_length_limit=12)
+    assert again.status_code == 200, again.text

@@ -86,7 +86,13 @@ def _submit(
         settings=settings,
     )
     with request.app.state.sessions() as session, session.begin():
-        return service.submit(session, user_id=user.id, submission=prepared, settings=settings)
+        return service.submit(
+            session,
+            user_id=user.id,
+            submission=prepared,
+            settings=settings,
+            api_instance_id=request.app.state.identity.id,
+        )
 
 
 def _answer_completed(job: Job, settings: Settings) -> ProcessedAnswer:
