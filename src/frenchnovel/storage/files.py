@@ -1,8 +1,9 @@
-"""Uploaded PDFs and results on disk, under ``STORAGE_DIR/<job_id>/``.
+"""Uploaded novels and results on disk, under ``STORAGE_DIR/<job_id>/``.
 
 An upload is parsed from the raw request stream and written to disk as it arrives, so the size
 limit is enforced while reading: a 2 GB upload is refused after ``MAX_FILE_SIZE_MB`` without ever
-being buffered in memory or in a temporary file.
+being buffered in memory or in a temporary file. A novel is stored as ``source.pdf``, or as
+``source.txt`` when it is a plain text (``is_text``): the pipeline reads either by its suffix.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from frenchnovel.errors import ErrorCode, InputError
 from frenchnovel.pipeline.result import Result
 
 SOURCE_NAME = "source.pdf"
+TEXT_SOURCE_NAME = "source.txt"
+TEXT_SUFFIXES = (".txt", ".text")
+_SNIFF_BYTES = 64 * 1024
 RESULT_NAME = "result.json"
 MAX_FIELD_BYTES = 16 * 1024
 MAX_FIELDS = 32
@@ -37,8 +41,20 @@ def job_dir(storage_dir: Path, job_id: str) -> Path:
 
 
 def source_path(storage_dir: Path, job_id: str) -> Path:
-    """The uploaded PDF of a job: workers find it by the job id alone."""
-    return job_dir(storage_dir, job_id) / SOURCE_NAME
+    """The uploaded novel of a job (PDF or text): workers find it by the job id alone."""
+    text = job_dir(storage_dir, job_id) / TEXT_SOURCE_NAME
+    return text if text.exists() else job_dir(storage_dir, job_id) / SOURCE_NAME
+
+
+def is_text(path: Path, filename: str, content_type: str) -> bool:
+    """Whether an upload is a plain-text novel: sent as one (a ``.txt`` name or ``text/plain``),
+    and its bytes say so too (no PDF header, no NUL byte, which binary files are full of)."""
+    declared = filename.lower().endswith(TEXT_SUFFIXES) or content_type.startswith("text/plain")
+    if not declared:
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    return b"%PDF-" not in head[:1024] and b"\x00" not in head
 
 
 def remove_job_files(storage_dir: Path, job_id: str) -> None:
@@ -73,6 +89,7 @@ class StoredUpload:
 
     path: Path
     filename: str = ""
+    content_type: str = ""
     size: int = 0
     sha256: str = ""
     fields: dict[str, str] = field(default_factory=dict)
@@ -150,6 +167,8 @@ class _UploadWriter:
             sent = filename.decode("utf-8", "replace")
             name = PureWindowsPath(sent).name
             self.upload.filename = "".join(c for c in name if c.isprintable())[:255]
+            sent_type = self._headers.get(b"content-type", b"")
+            self.upload.content_type = sent_type.decode("latin-1").strip().lower()[:100]
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("wb")
 
@@ -226,4 +245,7 @@ async def receive_upload(
     if not writer.found_file:
         raise InputError(f"no file in the form field {file_field!r}")
     writer.upload.sha256 = writer.digest.hexdigest()
-    return writer.upload
+    upload = writer.upload
+    if is_text(upload.path, upload.filename, upload.content_type):
+        upload.path = upload.path.rename(upload.path.with_name(TEXT_SOURCE_NAME))
+    return upload

@@ -17,7 +17,7 @@ export const STRINGS = {
     "account.missing":
       "Saisissez votre jeton pour commencer. Au premier lancement, make serve l’affiche dans le terminal ; sinon, sur le serveur : frenchnovel users create vous@exemple.fr",
     "submit.title": "Choisir un roman",
-    "submit.drop": "Déposez un PDF ici, ou",
+    "submit.drop": "Déposez un PDF (ou un .txt) ici, ou",
     "submit.choose": "Choisir un fichier",
     "submit.chosen": "Fichier : {name} ({size})",
     "settings.title": "Réglages",
@@ -133,7 +133,7 @@ export const STRINGS = {
     "account.missing":
       "Enter your token to begin. On first start, make serve prints one in the terminal; otherwise, on the server: frenchnovel users create you@example.org",
     "submit.title": "Choose a novel",
-    "submit.drop": "Drop a PDF here, or",
+    "submit.drop": "Drop a PDF (or a .txt) here, or",
     "submit.choose": "Choose a file",
     "submit.chosen": "File: {name} ({size})",
     "settings.title": "Settings",
