@@ -103,3 +103,14 @@ def test_a_job_of_a_dead_process_on_this_machine_is_failed_at_once(
     assert _sweep(sessions) == [job_id]
     assert _state(sessions, job_id) == ("failed", ["reservation", "refund"])
     assert _state(sessions, mine) == ("processing", ["reservation"])
+
+
+def test_a_job_of_another_app_of_this_very_process_is_never_an_orphan_here(
+    sessions: sessionmaker[Session], settings: Settings, owner: Person
+) -> None:
+    sibling = orphans.new_identity()  # served without its lifespan: it never beats
+    _register(sessions, sibling, seconds_ago=orphans.STALE_SECONDS + 5)
+    job_id = _sync_job(sessions, settings, owner, sibling)
+
+    assert _sweep(sessions) == []
+    assert _state(sessions, job_id) == ("processing", ["reservation"])

@@ -18,7 +18,7 @@ from frenchnovel.api.routes import credits, events, health, jobs, pdf
 from frenchnovel.api.routes import settings as settings_routes
 from frenchnovel.api.schemas import ErrorBody
 from frenchnovel.config import Settings, get_settings
-from frenchnovel.jobs.orphans import Identity
+from frenchnovel.jobs.orphans import new_identity
 from frenchnovel.jobs.sync import RewriterFactory
 from frenchnovel.pipeline.rewrite import get_rewriter
 from frenchnovel.storage.db import ensure_schema, get_sessions
@@ -81,7 +81,7 @@ def create_app(
         lifespan=heartbeat,
     )
     app.state.settings = settings
-    app.state.identity = Identity()
+    app.state.identity = new_identity()
     app.state.debug = settings.debug
     app.state.sessions = get_sessions(settings)
     app.state.rewriter_factory = rewriter_factory or get_rewriter

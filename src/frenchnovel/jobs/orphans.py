@@ -6,7 +6,8 @@ credits and one of the user's job slots until the reaper's ``TASK_TIMEOUT_SECOND
 process registers itself (``ApiInstance``), beats every ``HEARTBEAT_SECONDS``, and stamps the
 synchronous jobs it accepts with its id. Any API process (at start, then at each beat) and beat's
 reaper fail the active synchronous jobs of an owner that is gone: its heartbeat older than
-``STALE_SECONDS``, or, on the same machine, its process no longer running.
+``STALE_SECONDS``, or, on the same machine, its process no longer running (never an app of the
+process that asks).
 
 Every function takes ``*, session`` and only flushes: the caller owns the transaction.
 """
@@ -51,6 +52,17 @@ class Identity:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     host: str = field(default_factory=this_host)
     pid: int = field(default_factory=os.getpid)
+
+
+_APPS_OF_THIS_PROCESS: set[str] = set()
+
+
+def new_identity() -> Identity:
+    """The identity of a new app of this process. Its jobs are never orphans to this process,
+    even before its first heartbeat (an app can be served without its lifespan, as in tests)."""
+    identity = Identity()
+    _APPS_OF_THIS_PROCESS.add(identity.id)
+    return identity
 
 
 def beat(session: Session, *, me: Identity, now: datetime) -> None:
@@ -115,6 +127,8 @@ def fail_orphaned_jobs(session: Session, *, me: Identity | None, now: datetime) 
     failed: list[str] = []
     dead: set[str] = set()
     for job_id, owner_id, updated_at in candidates:
+        if owner_id in _APPS_OF_THIS_PROCESS:
+            continue
         owner = owners.get(owner_id or "")
         if owner is None and updated_at >= young:
             continue
