@@ -114,7 +114,8 @@ def _answer_completed(job: Job, settings: Settings) -> ProcessedAnswer:
     openapi_extra=UPLOAD_FORM,
 )
 async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep) -> Any:
-    """Upload a PDF (multipart field ``pdf_file``, optional settings fields) and process it.
+    """Upload a PDF or a plain-text novel (multipart field ``pdf_file``, a ``.txt`` name or
+    ``text/plain`` for a text; optional settings fields) and process it.
 
     Files up to ``CHUNKING_THRESHOLD_PAGES`` pages are processed at once: 200 with the sentences.
     Larger ones become an asynchronous job: 202 with its ``job_id`` to follow. A small file's job
