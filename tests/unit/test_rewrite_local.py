@@ -627,3 +627,35 @@ def test_des_que_opening_the_sentence_comes_first_then_alors() -> None:
         "Dick Sand et ses compagnons eurent pris possession du cône.",
         "Alors, ils s'occupèrent d'en reconnaître la disposition intérieure.",
     ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Mais il faiblissait, et le terrain évidemment se dérobait sous lui.",
+        "Pendant cette journée, le novice fit jeter le loch toutes les demi-heures, et il nota "
+        "les indications fournies par l'instrument.",
+    ],
+)
+def test_a_pronoun_after_a_preposition_and_pendant_with_a_noun_do_not_block_a_cut(
+    source: str,
+) -> None:
+    assert len(rewrite(source)) == 2
+
+
+def test_a_verb_in_s_never_gets_a_third_person_subject() -> None:
+    source = (
+        "Il balbutia : « Clo, ma petite Clo, comprends bien ma situation, comprends bien ce que "
+        "je suis. »"
+    )
+    assert not any(p.startswith(("Il comprends", "Elle comprends")) for p in rewrite(source))
+
+
+def test_mais_before_a_time_clause_opens_the_time_clause() -> None:
+    source = (
+        "Mais, quand il fut au haut de la côte, il se détourna vers la maison de son vieil ami."
+    )
+    assert rewrite(source)[:2] == [
+        "Mais il fut au haut de la côte.",
+        "Alors, il se détourna vers la maison de son vieil ami.",
+    ]

@@ -77,6 +77,7 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         s.lower[k] in NEGATION_STARTS
         and not any(s.lower[j] in NEGATION_ENDS for j in words[i + 1 : i + 12])
         and not _literary_ne(s, words[i + 1 : i + 4])
+        and not _expletive_ne(s, words[max(0, i - 10) : i])
         for i, k in enumerate(words)
     ):
         out.append("ne alone")
@@ -127,9 +128,19 @@ def _closing(s: Sentence, words: list[int]) -> bool:
     if len(words) < 2:
         return False
     last, before = s.lower[words[-1]], words[-2]
-    if last in _STRESSED:
-        return s.pos[before] == "ADP" or s.lower[before] in ("d'", "d’")
+    if last in _STRESSED:  # « sous lui », « d'elle », « tant qu'elle »
+        return s.pos[before] == "ADP" or s.lower[before] in ("d'", "d’", "qu'", "qu’", "que")
     return last in _DEGREE and (s.lower[before] in NEGATION_ENDS or s.finite[before])
+
+
+def _expletive_ne(s: Sentence, before: list[int]) -> bool:
+    """« plus ému qu'il ne l'eût été », « avant qu'il ne parte »: a « ne » after the « que » of
+    a comparison or of « avant que », « de peur que », « à moins que » is whole alone."""
+    que = [n for n, k in enumerate(before) if s.lower[k] in _QUE and n >= len(before) - 3]
+    if not que:
+        return False
+    earlier = {s.lower[k] for k in before[: que[-1]]}
+    return bool(earlier & (_COMPARATIVES | {"avant", "peur", "crainte", "moins"}))
 
 
 def _literary_ne(s: Sentence, after: list[int]) -> bool:
@@ -143,6 +154,8 @@ def _subordinate_opening(s: Sentence, piece: Piece, words: list[int]) -> bool:
     (after a conjunction) with no main clause after it."""
     opening = words[1:] if s.pos[words[0]] == "CCONJ" and len(words) > 1 else words
     first = opening[0]
+    if s.lower[first] == "pendant" and not _two_word_subordinator(s, opening):
+        return False  # « Pendant cette journée, … » opens on a complement
     return (
         piece.link not in LINKS
         and (s.lower[first] in _SUBORDINATING or _two_word_subordinator(s, opening))
