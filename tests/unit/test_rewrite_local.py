@@ -659,3 +659,21 @@ def test_mais_before_a_time_clause_opens_the_time_clause() -> None:
         "Mais il fut au haut de la côte.",
         "Alors, il se détourna vers la maison de son vieil ami.",
     ]
+
+
+def test_c_est_with_nothing_after_it_is_no_sentence() -> None:
+    source = (
+        "Il avait le jugement assez droit avec l'esprit le plus simple ; c'est, je crois, pour "
+        "cette raison qu'on le nommait Candide."
+    )
+    assert all(p not in ("C'est.", "C’est.") for p in rewrite(source))
+
+
+def test_a_quote_closing_a_speech_of_an_earlier_sentence_may_close_the_last_piece() -> None:
+    assert rewrite("Je peux vous faire arrêter, si je veux… oui, je le peux. »") == [
+        "Je peux vous faire arrêter, si je veux…",
+        "Oui, je le peux. »",
+    ]
+    # a stray mark inside a piece is not such a quote
+    source = "Aussitôt qu'elle fut loin, il passa la tête « la portière, et il cria : « Allez. »"
+    assert not any("« la portière." in p or "portière . »" in p for p in rewrite(source))

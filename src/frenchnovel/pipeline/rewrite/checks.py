@@ -22,6 +22,7 @@ from frenchnovel.pipeline.rewrite.syntax import (
     RELATIVE_PRONOUNS,
     Sentence,
 )
+from frenchnovel.pipeline.verbforms import lemmas_of
 
 _LEANING = {
     "ne", "n'", "n’", "se", "s'", "s’", "me", "m'", "m’", "te", "t'", "t’", "le", "la", "les",
@@ -71,6 +72,7 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         out.append("subordinate")
     last = words[-1]
     leaning = s.lower[last] in _LEANING or s.pos[last] in _LEANING_POS or s.dep[last] in AUX_DEPS
+    leaning = leaning or _bare_copula(s, words)
     if leaning and not s.text[last].startswith("-") and not _closing(s, words):
         out.append("leaning end")
     if any(
@@ -96,11 +98,20 @@ def _unbalanced(s: Sentence, piece: Piece) -> bool:
     """Quotes or brackets that open in ``piece`` and close in another; a mark whose partner is
     in another sentence of the book (« … si je veux… oui. » ending a speech) may stay alone."""
     texts = [s.text[k] for k in piece.tokens if k not in piece.drop]
-    whole = s.text
-    return any(
-        texts.count(a) - texts.count(b) not in (0, whole.count(a) - whole.count(b))
-        for a, b in _PAIRS
-    )
+    return any(_unpaired(texts, s.text, a, b) for a, b in _PAIRS)
+
+
+def _unpaired(texts: list[str], whole: list[str], a: str, b: str) -> bool:
+    diff = texts.count(a) - texts.count(b)
+    if diff == 0:
+        return False
+    if diff != whole.count(a) - whole.count(b) or abs(diff) != 1:
+        return True
+    marks = [t for t in texts if t in (a, b)]
+    words = [t for t in texts if any(c.isalnum() for c in t)]
+    if diff < 0:  # a speech that ends here: its closing mark closes the piece
+        return marks != [b] or texts.index(b) < texts.index(words[-1])
+    return marks != [a] or texts.index(a) > texts.index(words[0])  # one that opens here
 
 
 def _orphan_mark(s: Sentence, k: int, kept: set[int]) -> bool:
@@ -120,6 +131,15 @@ def _open_que(s: Sentence, piece: Piece) -> bool:
         if s.lower[k] in _QUE and s.text[order[n + 1]] in (",", "—"):
             return not any(s.text[j] in (",", "—") for j in order[n + 2 :])
     return False
+
+
+def _bare_copula(s: Sentence, words: list[int]) -> bool:
+    """« C'est. », « Il était. »: « être » at the end with nothing to say what (« il l'est »
+    has its attribute in « l' »)."""
+    last = words[-1]
+    before = s.lower[words[-2]] if len(words) > 1 else ""
+    copula = s.finite[last] and "être" in lemmas_of(s.lower[last])
+    return copula and before not in ("l'", "l’", "le", "en", "y") and s.dep[last] != "aux"
 
 
 def _closing(s: Sentence, words: list[int]) -> bool:
