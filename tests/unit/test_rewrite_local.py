@@ -677,3 +677,13 @@ def test_a_quote_closing_a_speech_of_an_earlier_sentence_may_close_the_last_piec
     # a stray mark inside a piece is not such a quote
     source = "Aussitôt qu'elle fut loin, il passa la tête « la portière, et il cria : « Allez. »"
     assert not any("« la portière." in p or "portière . »" in p for p in rewrite(source))
+
+
+def test_the_antecedent_of_qui_agrees_in_gender_with_its_participle() -> None:
+    source = (
+        "Une dot s'offrait en la fille d'un marchand bonnetier, qui était devenue amoureuse de "
+        "sa tournure."
+    )
+    pieces = rewrite(source)
+    assert not any(p.startswith(("Ce marchand", "Le marchand", "Il était")) for p in pieces)
+    assert any("devenue amoureuse" in p for p in pieces)

@@ -30,7 +30,7 @@ from frenchnovel.pipeline.verbforms import lemmas_of
 LINKS = ("C'était", "Ce fut", "C'est", "Ce sera")
 _PREPOSITIONS = {
     "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
-    "parmi", "chez", "depuis", "malgré", "durant", "contre", "dès", "en", "par",
+    "parmi", "chez", "depuis", "malgré", "durant", "contre", "dès", "entre", "en", "par",
     "près", "auprès", "loin", "autour", "le", "lors", "selon", "travers", "au-dessus",
     "au-dessous",
 }  # fmt: skip
@@ -44,6 +44,7 @@ _NEEDY = {
     "enfermer", "tirer", "plonger", "glisser", "pénétrer", "traverser", "situer", "naître",
     "mourir", "sembler", "paraître", "devenir", "avoir", "faire", "consister", "dépendre",
 }  # fmt: skip
+_PLACE = {"travers", "milieu", "bord", "côté", "fond", "pied", "sommet", "bout", "coin", "long"}
 _PLACES = {"dans", "sur", "sous", "devant", "derrière", "contre", "près", "auprès", "parmi",
            "chez", "autour"}  # fmt: skip
 _SEEING = {"voir", "apercevoir", "regarder", "découvrir", "remarquer", "contempler", "observer",
@@ -109,9 +110,11 @@ def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
     cases = [k for k in s.children[a] if s.dep[k] == "case" and k < a]
     if not cases or min(cases) != min(s.subtree(a)):
         return False
-    opening = s.lower[min(cases)]
-    if opening not in _PREPOSITIONS or (opening in _BY_AGENT and _passive(s, s.head[a])):
-        return False
+    first = min(cases)
+    opening = s.lower[first]
+    place = opening in ("à", "au", "aux") and first + 1 < len(s) and s.lower[first + 1] in _PLACE
+    if not (opening in _PREPOSITIONS or place) or (opening in _BY_AGENT and _passive(s, up)):
+        return False  # « à travers la plaine », « au milieu de la nuit » are places
     inner = s.subtree(a) & members
     words = [k for k in inner if not s.is_punct(k)]
     if len(words) < 3 or any(s.finite[k] or s.pos[k] in ("VERB", "AUX") for k in inner):

@@ -121,6 +121,9 @@ def _clear(s: Sentence, mention: Mention, previous: Piece) -> bool:
         return True
     if mention.token not in previous.tokens:
         return False
+    written = previous.subject
+    if written is not None and written.token != mention.token and written.agree == mention.agree:
+        return False  # « Elle s'offrait en la fille … » : « elle » is the other one
     rivals = [
         k
         for k in previous.tokens

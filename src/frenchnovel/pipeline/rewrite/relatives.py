@@ -57,8 +57,9 @@ def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
 def _antecedent(s: Sentence, piece: Piece, c: int) -> int:
     """The noun the relative clause ``c`` is about, or -1. The parse's when it has one; after
     « , qui » the nearest noun before the comma when the parse missed the relative. For « qui »,
-    the noun must agree in number with the verb, else the noun it complements may (« les portes
-    du théâtre, qui étaient fermées »: « portes », not « théâtre »)."""
+    the noun must agree in number with the verb and in gender with a participle or adjective of
+    the clause, else the noun it complements may (« les portes du théâtre, qui étaient
+    fermées »: « portes », not « théâtre »; « la fille d'un marchand, qui était devenue »)."""
     first = min(s.subtree(c))
     if s.dep[c] == "acl:relcl":
         n = s.head[c]
@@ -71,12 +72,27 @@ def _antecedent(s: Sentence, piece: Piece, c: int) -> int:
         return -1
     if n < 0 or s.lower[first] != "qui" or s.dep[first] not in SUBJECT_DEPS:
         return n
-    number = _verb_number(s, c)
+    number, gender = _verb_number(s, c), _clause_gender(s, c)
     for candidate in (n, s.head[n] if s.dep[n] == "nmod" else -1):
         agree = agreement(s, candidate) if candidate >= 0 else ""
-        if agree and (not number or agree[1] == number):
+        if agree and (not number or agree[1] == number) and (not gender or agree[0] == gender):
             return candidate
-    return -1 if number else n
+    return -1 if number or gender else n
+
+
+def _clause_gender(s: Sentence, c: int) -> str:
+    """« f » or « m » from a participle or an adjective that agrees with the subject of the
+    relative clause ``c`` (« qui était devenue amoureuse »: a woman), or ""."""
+    for k in (c, *s.children[c]):
+        if k != c and s.dep[k] not in ("xcomp", "acl"):
+            continue
+        participle = s.pos[k] == "VERB" and "Part" in s.morph[k].get("VerbForm")
+        passive = k == c and any(s.dep[j] in ("aux:pass", "cop") for j in s.children[c])
+        if (participle and passive) or (s.pos[k] == "ADJ" and (k != c or passive)):
+            found = {"Fem": "f", "Masc": "m"}.get(s.feature(k, "Gender"), "")
+            if found:
+                return found
+    return ""
 
 
 def _verb_number(s: Sentence, c: int) -> str:
