@@ -19,7 +19,7 @@ DEFAULT = JobOptions()
 ADDED = {
     "il", "elle", "ils", "elles", "on", "je", "est", "sont", "était", "étaient", "le", "la", "l",
     "les", "lui", "leur", "y", "ce", "cet", "cette", "ces", "en", "effet", "alors", "pendant",
-    "temps", "c", "fut", "sera",
+    "temps", "c", "fut", "sera", "sa", "son", "ses", "leur", "leurs",
 }  # fmt: skip
 # A piece never ends on one of these: they need what follows.
 LEANING = {
@@ -687,3 +687,33 @@ def test_the_antecedent_of_qui_agrees_in_gender_with_its_participle() -> None:
     pieces = rewrite(source)
     assert not any(p.startswith(("Ce marchand", "Le marchand", "Il était")) for p in pieces)
     assert any("devenue amoureuse" in p for p in pieces)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "Il rencontra sur la route un vieux paysan dont la femme était malade depuis longtemps.",
+            [
+                "Il rencontra sur la route un vieux paysan.",
+                "Sa femme était malade depuis longtemps.",
+            ],
+        ),
+        (
+            "Ils entrèrent dans une grande maison dont les fenêtres donnaient sur la mer.",
+            ["Ils entrèrent dans une grande maison.", "Ses fenêtres donnaient sur la mer."],
+        ),
+        (
+            "Elle relisait souvent le petit livre dont il lui avait parlé autrefois.",
+            ["Elle relisait souvent le petit livre.", "Il lui en avait parlé autrefois."],
+        ),
+    ],
+)
+def test_dont_becomes_a_possessive_or_en(source: str, expected: list[str]) -> None:
+    assert rewrite(source) == expected
+    assert_sentences(source, expected)
+
+
+def test_dont_after_facon_stays() -> None:
+    pieces = rewrite("Il songea longuement à la façon dont il arrangerait sa chambre ce soir-là.")
+    assert not any(" en arrangerait" in p for p in pieces)

@@ -2,9 +2,10 @@
 
 « qui » → the antecedent as subject (a pronoun where it cannot be mistaken, else the noun again:
 « un chien qui dormait » → « Ce chien dormait »); « que » → « le / la / l' / les » before the verb;
-« à qui » → « lui / leur »; « où » → « y » (not after a noun of time: « le jour où »). The
+« à qui » → « lui / leur »; « où » → « y » (not after a noun of time: « le jour où »);
+« dont la femme » → « sa femme », « dont il parlait » → « il en parlait ». The
 antecedent of « qui » agrees in number with its verb, which sets a misattached parse right
-(« les portes du théâtre, qui étaient fermées »). « dont », a relative of a pronoun (« ceux
+(« les portes du théâtre, qui étaient fermées »). Another « dont », a relative of a pronoun (« ceux
 qui »), a supposition (« qui verrait »), two coordinated relatives and one whose words may have
 been hung elsewhere by the parse stay with their clause.
 """
@@ -27,6 +28,7 @@ from frenchnovel.pipeline.rewrite.splitting import (
 )
 from frenchnovel.pipeline.rewrite.syntax import RELATIVE_PRONOUNS, SUBJECT_DEPS, Sentence
 
+_ARTICLES = {"le", "la", "les", "l'", "l’"}
 _TIMES = {
     "jour", "jours", "moment", "moments", "instant", "heure", "heures", "temps", "époque",
     "année", "années", "soir", "matin", "nuit", "minute", "siècle", "fois", "saison", "mois",
@@ -68,6 +70,8 @@ def _antecedent(s: Sentence, piece: Piece, c: int) -> int:
         if s.text[first - 1] != "," or not before:
             return -1
         n = before[-1] if s.pos[before[-1]] in ANTECEDENTS else -1
+    elif s.lower[first] == "dont" and first - 1 in piece.tokens and s.is_clause(c):
+        n = first - 1 if s.pos[first - 1] in ANTECEDENTS else -1  # « une maison dont les … »
     else:
         return -1
     if n < 0 or s.lower[first] != "qui" or s.dep[first] not in SUBJECT_DEPS:
@@ -133,6 +137,8 @@ def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention)
         return True
     if not (own in child and first < own < verb):
         return False  # « que font les flèches »: the subject comes after the verb
+    if s.lower[first] == "dont":
+        return _dont(s, kid, c, words, found, own)
     if s.lower[first] in ("que", "qu'", "qu’") and s.pos[first] == "PRON":
         if any(s.dep[k] == "obj" and k != first for k in s.children[c]) or not found.agree:
             return False
@@ -151,6 +157,37 @@ def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention)
         kid.insert[slot] = found.dative()
         return True
     return False
+
+
+def _dont(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention, own: int) -> bool:
+    """« un homme dont la femme était malade » → « Sa femme était malade. »: « dont » and the
+    subject's article become a possessive; « un livre dont il parlait » → « Il en parlait. »
+    Not after « façon », « manière », « sorte » (« la façon dont il arrangerait »), nor when
+    the clause has an object of its own (« dont il connaissait le père »)."""
+    antecedent = s.lower[s.head[c]] if s.dep[c] == "acl:relcl" else ""
+    if not found.agree or antecedent in ("façon", "manière", "sorte", "guise"):
+        return False
+    if not any(k > s.finite_of(c) for k in words):
+        return False  # « dont les chefs disaient : … »: what they said is elsewhere
+    article = words[1] if len(words) > 2 else -1
+    if article >= 0 and s.head[article] == own and s.lower[article] in _ARTICLES:
+        plural = s.lower[article] == "les"
+        vowel = s.lower[article + 1][:1] in "aeiouyhéèêâîôû"
+        if found.agree[1] == "p":
+            word = "leurs" if plural else "leur"
+        else:
+            word = "ses" if plural else "son" if s.lower[article] == "le" or vowel else "sa"
+        kid.drop = kid.drop | {words[0], article}
+        kid.insert[article] = word
+        return True
+    if own != words[1] or any(s.dep[k] in ("obj", "ccomp") for k in s.children[c]):
+        return False
+    if s.lower[own] == "il" and any(s.lower[k] in ("agit", "agissait") for k in words):
+        return False  # « ce dont il s'agit » is impersonal
+    slot = clitic_slot(s, c, set(kid.tokens), tuple(CLITICS - {"en"}))
+    kid.drop = kid.drop | {words[0]}
+    kid.insert[slot] = "en"  # « dont il parlait » → « Il en parlait. »
+    return True
 
 
 def _has_y(s: Sentence, c: int) -> bool:
