@@ -99,7 +99,11 @@ def render(s: Sentence, piece: Piece, previous: Piece | None, *, final: bool) ->
         return ""
     if not _ENDED.search(text):
         question = s.text[last] == "?" and piece.head >= 0 and s.inverted(piece.head)
-        text += s.text[last] if final and last >= 0 else "?" if question else "."
+        if final and last >= 0:  # « collection ! »: the space French puts before it, kept
+            spaced = s.text[last] in ("!", "?", "?!", "!?") and last > 0 and s.space[last - 1]
+            text += (" " if spaced else "") + s.text[last]
+        else:
+            text += "?" if question else "."
     return _capitalise(text)
 
 
