@@ -38,6 +38,15 @@ class PageText:
     opens_indented: bool = False  # the first line is indented: it starts a paragraph
     closes_paragraph: bool = True  # the last line is short and ends a sentence
     image_only: bool = False
+    # what each fragment is (``structure.TEXT``, ``PART``, ``CHAPTER``, ``FRONT``, ``BACK``);
+    # empty until known: the book-structure rules then decide (see ``paragraphs``)
+    kinds: tuple[str, ...] = ()
+    # fragments set off as display type (centred, or larger than the body): heading candidates
+    displayed: tuple[bool, ...] = ()
+
+    def kind(self, index: int) -> str:
+        """What fragment ``index`` is: text unless ``kinds`` says otherwise."""
+        return self.kinds[index] if index < len(self.kinds) else "text"
 
 
 class Source(Protocol):
