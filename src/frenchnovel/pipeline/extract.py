@@ -27,6 +27,7 @@ _INDENT = 0.5  # of a line's height: how far right a line starts to count as ind
 _SHORT = 1.5  # of a line's height: how far from the right margin a line ends to count as short
 _GAP = 1.6  # of the usual line pitch: a larger vertical gap separates paragraphs (or stanzas)
 _SAME_TYPE = 0.15  # relative difference of line heights within which two lines share a type size
+_DISPLAY = 1.25  # of the body's line height: a line this much taller is display type (a heading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +141,14 @@ def page_from_lines(number: int, lines: Sequence[Line], *, fix_hyphenation: bool
         same_type = abs(a.height - b.height) <= _SAME_TYPE * max(a.height, b.height)
         return centred(a) and centred(b) and same_type
 
+    def display(line: Line) -> bool:
+        # set off from the body: a larger type, or centred well inside both margins (headings)
+        inset = min(line.left - margin_left, margin_right - line.right)
+        return line.height > _DISPLAY * height or (centred(line) and inset > 4 * height)
+
     fragments: list[str] = []
-    current = lines[0].text
+    displayed: list[bool] = []
+    current, shown = lines[0].text, display(lines[0])
     for previous, line in itertools.pairwise(lines):
         step = previous.top - line.top
         # larger type (headings) is set with a proportionally larger pitch
@@ -153,13 +160,17 @@ def page_from_lines(number: int, lines: Sequence[Line], *, fix_hyphenation: bool
             broken = starts or closes(previous) or step > _GAP * usual or step < -usual
         if broken:
             fragments.append(current)
-            current = line.text
+            displayed.append(shown)
+            current, shown = line.text, display(line)
         else:
             current = join_lines(current, line.text, fix_hyphenation=fix_hyphenation)
+            shown = shown and display(line)
     fragments.append(current)
+    displayed.append(shown)
     return PageText(
         number,
         tuple(fragments),
         opens_indented=indented(lines[0]),
         closes_paragraph=closes(lines[-1]),
+        displayed=tuple(displayed),
     )

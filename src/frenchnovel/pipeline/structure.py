@@ -48,7 +48,7 @@ _NOTICE = re.compile(
     r"|ebooks? libres|ebooksgratuits|bibebook|ligaran|biblioth[eè]que num[ée]rique"
     r"|gutenberg|wikisource|creative commons|domaine public|www\.|https?://"
     r"|[ée]ditions? (?:de |du |des )|[àa] propos de cette [ée]dition|mise en page"
-    r"|conception graphique|relecture|\bcorrections?\s*:",
+    r"|conception graphique|relecture|\bcorrections?\s*:|\bcr[ée]dits\b|ont contribu[ée]",
     re.IGNORECASE,
 )
 _TOKEN_NUMBER = re.compile(rf"^(?:\d{{1,4}}|{_ROMAN}\.?)$")
@@ -70,7 +70,7 @@ def heading_level(text: str, *, displayed: bool = False) -> str | None:
     if _CHAPTER.match(text) or _NUMERAL_TITLE.match(text):
         return CHAPTER
     if displayed and len(words) <= _MAX_DISPLAY_WORDS and not _SENTENCE_END.search(text):
-        return CHAPTER if any(char.isalpha() for char in text) else None
+        return CHAPTER if sum(char.isalpha() for char in text) >= 2 else None
     return None
 
 
