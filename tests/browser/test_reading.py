@@ -89,7 +89,15 @@ def test_a_reader_reopens_a_past_job_and_downloads_its_csv(
     assert download.value.suggested_filename.endswith(".csv")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ["index", "text", "original", "page", "rewritten", "over_limit"]
+    assert list(rows[0]) == [
+        "index",
+        "text",
+        "original",
+        "page",
+        "rewritten",
+        "over_limit",
+        "chapter",
+    ]
     assert len(rows) == total
     assert [row["index"] for row in rows[:3]] == ["0", "1", "2"]
     shown = page.locator("#results-body td:nth-child(2)").all_text_contents()

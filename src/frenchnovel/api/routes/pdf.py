@@ -93,6 +93,9 @@ def _answer_completed(job: Job, settings: Settings) -> ProcessedAnswer:
         reused_from_job_id=job.reused_from_job_id,
         page_count=result["page_count"],
         sentences=result["sentences"],
+        chapters=result["chapters"],
+        front_matter=result["front_matter"],
+        back_matter=result["back_matter"],
         stats=result["stats"],
     )
 
@@ -104,7 +107,8 @@ def _answer_completed(job: Job, settings: Settings) -> ProcessedAnswer:
     openapi_extra=UPLOAD_FORM,
 )
 async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep) -> Any:
-    """Upload a PDF (multipart field ``pdf_file``, optional settings fields) and process it.
+    """Upload a PDF or an EPUB (multipart field ``pdf_file``, whatever the kind: it is read from
+    the content; optional settings fields) and process it.
 
     Files up to ``CHUNKING_THRESHOLD_PAGES`` pages are processed at once: 200 with the sentences.
     Larger ones become an asynchronous job: 202 with its ``job_id`` to follow.
