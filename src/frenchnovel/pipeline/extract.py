@@ -142,9 +142,8 @@ def page_from_lines(number: int, lines: Sequence[Line], *, fix_hyphenation: bool
         return centred(a) and centred(b) and same_type
 
     def display(line: Line) -> bool:
-        # set off from the body: a larger type, or centred well inside both margins (headings)
-        inset = min(line.left - margin_left, margin_right - line.right)
-        return line.height > _DISPLAY * height or (centred(line) and inset > 4 * height)
+        # set off from the body by a larger type (a heading; a running header is not larger)
+        return line.height > _DISPLAY * height
 
     fragments: list[str] = []
     displayed: list[bool] = []
