@@ -136,14 +136,15 @@ def page_from_lines(number: int, lines: Sequence[Line], *, fix_hyphenation: bool
         inset_left, inset_right = line.left - margin_left, margin_right - line.right
         return indented(line) and abs(inset_left - inset_right) < 2 * height
 
-    def one_heading(a: Line, b: Line) -> bool:
-        # centred lines in the same type: « Chapitre premier » over a larger title is two
-        same_type = abs(a.height - b.height) <= _SAME_TYPE * max(a.height, b.height)
-        return centred(a) and centred(b) and same_type
-
     def display(line: Line) -> bool:
         # set off from the body by a larger type (a heading; a running header is not larger)
         return line.height > _DISPLAY * height
+
+    def one_heading(a: Line, b: Line) -> bool:
+        # centred lines, or display lines (a long title wrapped), in the same type:
+        # « Chapitre premier » over a larger title is two
+        same_type = abs(a.height - b.height) <= _SAME_TYPE * max(a.height, b.height)
+        return same_type and ((centred(a) and centred(b)) or (display(a) and display(b)))
 
     fragments: list[str] = []
     displayed: list[bool] = []
