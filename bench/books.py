@@ -107,12 +107,13 @@ def main() -> None:
         for name in ("verne", "maupassant", "flaubert", "hugo"):
             novel = render_novel(name, pages=args.pages, out=folder / f"{name}.pdf")
             result, seconds = _process(novel.path)
-            titles = " ".join(c.title + " " + c.part for c in result.chapters).split()
-            recall = _recall(novel.words(), _originals(result) + titles)
+            kept = " ".join(c.title + " " + c.part for c in result.chapters).split()
+            kept += f"{result.front_matter} {result.back_matter}".split()
+            recall = _recall(novel.words(), _originals(result) + kept)
             rows.append(
                 (
                     name,
-                    "PDF, render_novel (+titles)",
+                    "PDF, render_novel (all kept)",
                     recall,
                     f"{len(result.chapters)} found",
                     result.page_count,
