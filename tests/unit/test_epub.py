@@ -136,3 +136,67 @@ def test_no_stylesheet_script_or_image_an_epub_points_to_is_ever_fetched(
     path = build_by_hand(small_book(), tmp_path / "remote.epub", remote_port=listening_port)
     assert _process(path).sentences
     assert _Counter.hits == []
+
+
+def test_the_cli_reads_an_epub_and_refuses_a_hostile_one_in_one_line(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+    import zipfile
+
+    book = build_with_ebooklib(small_book(), tmp_path / "livre.epub")
+    out = tmp_path / "livre.json"
+    command = [sys.executable, "-m", "frenchnovel.cli", "process", "--no-progress"]
+    done = subprocess.run([*command, str(book), "-o", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [c["title"] for c in data["chapters"]] == [c.title for c in small_book().chapters]
+    assert {s["chapter"] for s in data["sentences"]} == {1, 2, 3}
+
+    evil = tmp_path / "evil.epub"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("../evil.txt", "x")
+    refused = subprocess.run([*command, str(evil), "-o", str(out)], capture_output=True, text=True)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("error: UNSAFE_EPUB_PATH: ")
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_an_epub_without_a_table_of_contents_has_chapters_from_its_headings(
+    tmp_path: Path,
+) -> None:
+    import zipfile
+
+    page = '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>{}</body></html>'
+    chapters = {
+        "a.xhtml": "<h1>PREMIÈRE PARTIE</h1><h2>I</h2><p>Il pleuvait sur la ville.</p>",
+        "b.xhtml": '<p class="calibre1">CHAPITRE II</p><p>Le soleil revint enfin.</p>',
+    }
+    manifest = "".join(
+        f'<item id="{n[0]}" href="{n}" media-type="application/xhtml+xml"/>' for n in chapters
+    )
+    spine = "".join(f'<itemref idref="{n[0]}"/>' for n in chapters)
+    path = tmp_path / "sans-table.epub"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip")
+        archive.writestr(
+            "META-INF/container.xml",
+            '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="content.opf"/></rootfiles></container>',
+        )
+        archive.writestr(
+            "content.opf",
+            '<package xmlns="http://www.idpf.org/2007/opf" version="2.0"><manifest>'
+            f"{manifest}</manifest><spine>{spine}</spine></package>",
+        )
+        for name, body in chapters.items():
+            archive.writestr(name, page.format(body))
+    result = _process(path)
+    assert [(c.title, c.part) for c in result.chapters] == [
+        ("I", "PREMIÈRE PARTIE"),
+        ("CHAPITRE II", "PREMIÈRE PARTIE"),
+    ]
+    assert [s.text for s in result.sentences] == [
+        "Il pleuvait sur la ville.",
+        "Le soleil revint enfin.",
+    ]

@@ -161,7 +161,9 @@ def _pages(sections: list[_Section], *, has_toc: bool) -> list[PageText]:
                 kinds.append(TEXT)
         page = PageText(number, tuple(fragments), kinds=tuple(kinds))
         if section.matter == TEXT and not section.headings and fragments:
-            page = _by_rules(page, len(sections), before_body=number <= first_heading)
+            page = _by_rules(
+                page, len(sections), before_body=number <= first_heading, has_toc=has_toc
+            )
         pages.append(page)
     return pages
 
@@ -172,12 +174,14 @@ def _is_part(text: str) -> bool:
     return heading_level(text) == PART
 
 
-def _by_rules(page: PageText, count: int, *, before_body: bool) -> PageText:
+def _by_rules(page: PageText, count: int, *, before_body: bool, has_toc: bool) -> PageText:
     """A section outside the table of contents: the page rules decide what it holds (a title
-    page or notice before the first chapter is front matter, a colophon at the end is back)."""
+    page or notice before the first chapter is front matter, a colophon at the end is back; in
+    a book without a table of contents, « CHAPITRE I » in a paragraph is a heading too)."""
     ruled = classify_page(PageText(page.number, page.fragments), count)
+    taken = {FRONT, BACK} if has_toc else {FRONT, BACK, PART, CHAPTER}
     kinds = tuple(
-        ruled_kind if ruled_kind in (FRONT, BACK) else own
+        ruled_kind if ruled_kind in taken else own
         for ruled_kind, own in zip(ruled.kinds, page.kinds, strict=True)
     )
     if before_body and all(k in (FRONT, BACK) for k in ruled.kinds):
