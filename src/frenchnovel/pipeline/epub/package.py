@@ -125,7 +125,7 @@ def _nav(root: Element, base: str) -> tuple[list[TocEntry], dict[str, str]]:
         if local(nav.tag) != "nav":
             continue
         kind = nav.get(OPS_TYPE, "")
-        lists = [child for child in nav if local(child.tag) == "ol"]
+        lists = [child for child in nav.iter() if local(child.tag) == "ol"]  # the first: outer
         if "toc" in kind.split() and not entries and lists:
             _nav_list(lists[0], base, 0, entries)
         elif "landmarks" in kind.split():
