@@ -141,3 +141,16 @@ def test_chapters_are_numbered_across_chunks_whatever_the_cut() -> None:
         (3, "II — Titre", "PREMIÈRE PARTIE", 3, 4),
         (4, "DEUXIÈME PARTIE", "DEUXIÈME PARTIE", 4, 5),
     ]
+
+
+def test_a_book_cut_in_chunks_of_one_page_gives_what_the_whole_book_gives(
+    corpus: Path, tmp_path: Path
+) -> None:
+    book = _novel(corpus, "maupassant")
+    for chapter in book.chapters:
+        chapter.paragraphs = chapter.paragraphs[:6]
+    pdf = render_book(book, tmp_path / "bel-ami.pdf", max_chapters=4)
+    whole, chunked = _process(pdf, chunk_size=None), _process(pdf, chunk_size=1)
+    assert chunked.sentences == whole.sentences
+    assert chunked.chapters == whole.chapters and len(whole.chapters) == 4
+    assert (chunked.front_matter, chunked.back_matter) == (whole.front_matter, whole.back_matter)
