@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup services chromium test test-fast lint typecheck format serve worker beat flower \
-        bench-pipeline bench-quality bench-service bench-llm reliability-report clean
+        bench-pipeline bench-books bench-quality bench-service bench-llm reliability-report clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-20s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ flower: setup ## Start Flower on port 5555
 
 bench-pipeline: setup ## Pages/s of extract and of the whole pipeline, 1 and 2 workers, peak memory
 	$(BIN)/python bench/pipeline.py
+
+bench-books: setup ## EPUB and PDF books: word recall and chapters found, per tool that made them
+	$(BIN)/python bench/books.py
 
 bench-quality: setup ## Segmentation F1, rewriting quality against references, the parser on literary French
 	$(BIN)/python bench/quality.py

@@ -27,6 +27,13 @@ class ErrorCode(StrEnum):
     TASK_TIMEOUT = "TASK_TIMEOUT"
     ENGINE_ERROR = "ENGINE_ERROR"
     PROCESSING_ERROR = "PROCESSING_ERROR"
+    INVALID_EPUB = "INVALID_EPUB"  # not an EPUB: broken archive, no package, no spine
+    MALFORMED_EPUB = "MALFORMED_EPUB"  # a document of the EPUB is not well-formed XML
+    EPUB_XML_ENTITIES = "EPUB_XML_ENTITIES"  # entity declarations (expansion, external files)
+    UNSAFE_EPUB_PATH = "UNSAFE_EPUB_PATH"  # a name that leaves the archive (../, /, C:)
+    EPUB_TOO_LARGE = "EPUB_TOO_LARGE"  # unpacks to too much: a zip bomb
+    ENCRYPTED_EPUB = "ENCRYPTED_EPUB"  # DRM: the text documents are encrypted
+    EMPTY_EPUB = "EMPTY_EPUB"  # no text in its reading order
 
 
 class FrenchNovelError(Exception):

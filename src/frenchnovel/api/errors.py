@@ -38,6 +38,13 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.TASK_TIMEOUT: 504,
     ErrorCode.ENGINE_ERROR: 502,
     ErrorCode.PROCESSING_ERROR: 500,
+    ErrorCode.INVALID_EPUB: 400,
+    ErrorCode.MALFORMED_EPUB: 400,
+    ErrorCode.EPUB_XML_ENTITIES: 400,
+    ErrorCode.UNSAFE_EPUB_PATH: 400,
+    ErrorCode.EPUB_TOO_LARGE: 413,
+    ErrorCode.ENCRYPTED_EPUB: 400,
+    ErrorCode.EMPTY_EPUB: 400,
 }
 
 # Codes of the HTTP layer itself (no project error behind them).

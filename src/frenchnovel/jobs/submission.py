@@ -76,6 +76,7 @@ def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
     from frenchnovel.pipeline.plan import estimate_characters
     from frenchnovel.pipeline.validate import validate_document
 
+    # a PDF, an EPUB or a text, whatever the upload's name: the kind is read from the bytes
     info = validate_document(
         path, max_bytes=settings.max_file_size_bytes, max_pages=settings.max_pages
     )

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from frenchnovel.pipeline.kinds import document_kind
 from frenchnovel.pipeline.pdfium_lock import PDFIUM
-from frenchnovel.pipeline.validate import TEXT_SUFFIXES
 
 MAX_CHUNKS = 100
 _ESTIMATE_SAMPLE = 16  # pages read to estimate the characters of the whole book
@@ -36,8 +36,14 @@ def plan_chunks(
 
 
 def estimate_characters(path: Path, page_count: int) -> int:
-    """Characters of text in the document, from a spread sample of its pages (exact for .txt)."""
-    if path.suffix.lower() in TEXT_SUFFIXES:
+    """Characters of text in the document, from a spread sample of its pages (exact for .txt
+    and EPUB)."""
+    kind = document_kind(path)
+    if kind == "epub":
+        from frenchnovel.pipeline.epub.source import EpubSource
+
+        return EpubSource(path).characters
+    if kind == "text":
         from frenchnovel.pipeline.textfile import decode_text
 
         return len(decode_text(path.read_bytes()))

@@ -14,13 +14,13 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from frenchnovel.errors import ErrorCode, InputError
+from frenchnovel.pipeline.kinds import document_kind
 from frenchnovel.pipeline.pdfium_lock import PDFIUM
 
 _MAGIC = b"%PDF-"
 _HEADER_WINDOW = 1024  # PDF readers accept junk before the header within the first kilobyte
 _SAMPLE_PAGES = 12  # pages spread over the book, tried first for the text-layer test
 _PAGE_LETTERS = 100  # letters that make a page's text more than OCR scraps on a scan
-TEXT_SUFFIXES = frozenset({".txt", ".text"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +32,17 @@ class PdfInfo:
 
 
 def validate_document(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
-    """Validate a .pdf, or a .txt novel (pages of whole paragraphs, see ``textfile``)."""
-    if path.suffix.lower() in TEXT_SUFFIXES:
+    """Validate a PDF, an EPUB (see ``epub``) or a .txt novel (see ``textfile``): the kind is
+    read from the content (``kinds``)."""
+    kind = document_kind(path)
+    if kind == "epub":
+        from frenchnovel.pipeline.epub.source import EpubSource
+
+        size = _checked_size(path, max_bytes)
+        book = EpubSource(path)
+        _check_page_count(book.page_count, max_pages)
+        return PdfInfo(book.page_count, size)
+    if kind == "text":
         from frenchnovel.pipeline.textfile import TextSource
 
         size = _checked_size(path, max_bytes)

@@ -103,6 +103,9 @@ def _answer_completed(job: Job, settings: Settings) -> ProcessedAnswer:
         reused_from_job_id=job.reused_from_job_id,
         page_count=result["page_count"],
         sentences=result["sentences"],
+        chapters=result["chapters"],
+        front_matter=result["front_matter"],
+        back_matter=result["back_matter"],
         stats=result["stats"],
     )
 
@@ -114,8 +117,9 @@ def _answer_completed(job: Job, settings: Settings) -> ProcessedAnswer:
     openapi_extra=UPLOAD_FORM,
 )
 async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep) -> Any:
-    """Upload a PDF or a plain-text novel (multipart field ``pdf_file``, a ``.txt`` name or
-    ``text/plain`` for a text; optional settings fields) and process it.
+    """Upload a PDF, an EPUB or a plain-text novel (multipart field ``pdf_file``; the kind is read
+    from the content, a text by its ``.txt`` name or ``text/plain``; optional settings fields) and
+    process it.
 
     Files up to ``CHUNKING_THRESHOLD_PAGES`` pages are processed at once: 200 with the sentences.
     Larger ones become an asynchronous job: 202 with its ``job_id`` to follow. A small file's job
