@@ -14,17 +14,16 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
 from frenchnovel.api.errors import STATUS_BY_CODE
-from tests.e2e.stack import Reader, Stack
+from tests.e2e.stack import Stack
 from tests.integration.pdfs import french_paragraphs, render_pdf
 from tests.reliability.helpers import Losses
 from tests.support.hostile import digits_pdf
+from tests.support.load import PROBE_TIMEOUT, Probe, post_pdf
 from tests.support.redis_server import RedisServer
 
 ACCOUNTS, UPLOADS_EACH, ESTIMATES = 15, 3, 50
@@ -32,7 +31,6 @@ ACCOUNTS, UPLOADS_EACH, ESTIMATES = 15, 3, 50
 # stalled answers for 5 s and more. The exact figures go to the reliability report's notes.
 BOUND = 1.0
 LOAD_ALLOWANCE = 1.5
-PROBE_TIMEOUT = 10.0
 DOCUMENTED_4XX = {code.value for code, status in STATUS_BY_CODE.items() if 400 <= status < 500}
 
 
@@ -71,43 +69,6 @@ def pdfs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
     }
 
 
-@dataclass
-class Probe:
-    """``/health`` and a poll of one's credits, every 200 ms, timed, until stopped."""
-
-    url: str
-    reader: Reader
-    seconds: list[float] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    stop: threading.Event = field(default_factory=threading.Event)
-
-    def run(self) -> None:
-        with httpx.Client(base_url=self.url, timeout=PROBE_TIMEOUT) as client:
-            while not self.stop.is_set():
-                for path, headers in (("/health", {}), ("/api/v1/me/credits", self.reader.headers)):
-                    started = time.monotonic()
-                    try:
-                        status = client.get(path, headers=headers).status_code
-                    except httpx.HTTPError as exc:
-                        status = type(exc).__name__  # type: ignore[assignment]
-                    self.seconds.append(time.monotonic() - started)
-                    if status != 200:
-                        self.failures.append(f"{path}: {status}")
-                self.stop.wait(0.2)
-
-
-def _post(url: str, reader: Reader, pdf: Path, path: str, **fields: str) -> tuple[int, str]:
-    with pdf.open("rb") as handle, httpx.Client(timeout=300) as client:
-        answer = client.post(
-            f"{url}{path}",
-            headers=reader.headers,
-            files={"pdf_file": (pdf.name, handle, "application/pdf")},
-            data=fields,
-        )
-    code = answer.json().get("error", {}).get("code", "") if answer.status_code >= 400 else ""
-    return answer.status_code, code
-
-
 def test_health_and_polls_answer_within_a_second_while_uploads_and_estimates_wait(
     api: Stack, pdfs: dict[str, Path], lost: Losses
 ) -> None:
@@ -120,13 +81,13 @@ def test_health_and_polls_answer_within_a_second_while_uploads_and_estimates_wai
     with ThreadPoolExecutor(max_workers=ACCOUNTS * UPLOADS_EACH + ESTIMATES) as pool:
         uploads = [
             # distinct settings: no upload is answered by reusing another's result
-            pool.submit(_post, api.api_url, reader, pdfs["page"], "/api/v1/process-pdf",
+            pool.submit(post_pdf, api.api_url, reader, pdfs["page"], "/api/v1/process-pdf",
                         sentence_length_limit=str(8 + i))
             for reader in uploaders
             for i in range(UPLOADS_EACH)
         ]  # fmt: skip
         estimates = [
-            pool.submit(_post, api.api_url, estimator, pdfs["digits"], "/api/v1/estimate")
+            pool.submit(post_pdf, api.api_url, estimator, pdfs["digits"], "/api/v1/estimate")
             for _ in range(ESTIMATES)
         ]
         upload_answers = [future.result() for future in uploads]

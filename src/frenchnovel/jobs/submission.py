@@ -76,7 +76,7 @@ def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
 
     The characters of every page are counted, so a file cannot hide its text from the estimate;
     the whole check holds PDFium once and is refused with ``PDF_TOO_COMPLEX`` past its budget
-    (``PDF_CHECK_SECONDS_PER_PAGE`` × pages, from the moment PDFium is free for it).
+    (``PDF_CHECK_SECONDS_PER_PAGE`` × pages of CPU time, see ``pipeline.budget``).
     """
     from frenchnovel.pipeline.budget import CheckBudget
     from frenchnovel.pipeline.pdfium_lock import PDFIUM
