@@ -148,6 +148,12 @@ async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep
 
     Files up to ``CHUNKING_THRESHOLD_PAGES`` pages are processed at once: 200 with the sentences.
     Larger ones become an asynchronous job: 202 with its ``job_id`` to follow.
+
+    Your hourly limit and your cap on jobs at once are checked before the file is read (429
+    ``RATE_LIMITED``, ``TOO_MANY_JOBS``); from then on the upload is a job, and a file refused
+    by its check stays in your list as a failed job that cost nothing. A check may use
+    ``PDF_CHECK_SECONDS_PER_PAGE`` of CPU per page (422 ``PDF_TOO_COMPLEX`` past it); 429
+    ``SERVER_BUSY`` (``Retry-After``) when too many uploads already wait.
     """
     job_id = new_job_id()
     try:
