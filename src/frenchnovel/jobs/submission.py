@@ -81,11 +81,11 @@ def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
     from frenchnovel.pipeline.budget import CheckBudget
     from frenchnovel.pipeline.pdfium_lock import PDFIUM
     from frenchnovel.pipeline.plan import estimate_characters
-    from frenchnovel.pipeline.validate import validate_pdf
+    from frenchnovel.pipeline.validate import validate_document
 
     budget = CheckBudget(settings.pdf_check_seconds_per_page)
     with PDFIUM:
-        info = validate_pdf(
+        info = validate_document(
             path,
             max_bytes=settings.max_file_size_bytes,
             max_pages=settings.max_pages,
