@@ -4,7 +4,8 @@ wait for PDFium, ``/health`` and a poll keep answering within a second, and ever
 with 200, 202 or a documented 4xx.
 
 Before the fix the waiting requests sat in the server's 40 threads, where the health check and
-the token check of every route need one too: both stalled for as long as the line lasted.
+the token check of every route need one too: both stalled for as long as the line lasted. With
+no room left in the line, an upload is turned away at once with 429 SERVER_BUSY and Retry-After.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 
 from frenchnovel.api.errors import STATUS_BY_CODE
-from tests.e2e.stack import Stack
+from tests.e2e.stack import Reader, Stack
 from tests.integration.pdfs import french_paragraphs, render_pdf
 from tests.reliability.helpers import Losses
 from tests.support.hostile import digits_pdf
@@ -34,29 +36,36 @@ LOAD_ALLOWANCE = 1.5
 DOCUMENTED_4XX = {code.value for code, status in STATUS_BY_CODE.items() if 400 <= status < 500}
 
 
+def _serve(database_url: str, redis_url: str, root: Path, **env: str) -> Iterator[Stack]:
+    """A real ``frenchnovel serve`` with the default per-user limits; small files only."""
+    (root / "storage").mkdir()
+    (root / "logs").mkdir()
+    api_env = {
+        "ASYNC_PROCESSING_ENABLED": "false",
+        "RATE_LIMIT_SUBMISSIONS": "10",
+        "MAX_CONCURRENT_JOBS_PER_USER": "3",
+        **env,
+    }
+    stack = Stack("load", database_url, redis_url, root / "storage", root / "logs", api_env=api_env)
+    stack.start_api()
+    yield stack
+    stack.stop()
+
+
 @pytest.fixture(scope="module")
 def api(
     database_url: str, redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
-    """A real ``frenchnovel serve`` with the default per-user limits; small files only."""
-    root = tmp_path_factory.mktemp("api-load")
-    (root / "storage").mkdir()
-    (root / "logs").mkdir()
-    stack = Stack(
-        "load",
-        database_url,
-        redis_server.url(6),
-        root / "storage",
-        root / "logs",
-        api_env={
-            "ASYNC_PROCESSING_ENABLED": "false",
-            "RATE_LIMIT_SUBMISSIONS": "10",
-            "MAX_CONCURRENT_JOBS_PER_USER": "3",
-        },
-    )
-    stack.start_api()
-    yield stack
-    stack.stop()
+    yield from _serve(database_url, redis_server.url(6), tmp_path_factory.mktemp("api-load"))
+
+
+@pytest.fixture(scope="module")
+def busy_api(
+    database_url: str, redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """The same, with no waiting line at all: whoever finds every slot taken is turned away."""
+    root = tmp_path_factory.mktemp("api-busy")
+    yield from _serve(database_url, redis_server.url(7), root, MAX_WAITING_REQUESTS="0")
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +117,29 @@ def test_health_and_polls_answer_within_a_second_while_uploads_and_estimates_wai
     assert probe.failures == []
     assert median <= BOUND
     assert slowest <= BOUND + LOAD_ALLOWANCE, f"a probe took {slowest:.1f} s"
+
+
+def test_with_every_slot_taken_an_upload_is_turned_away_with_retry_after_and_costs_nothing(
+    busy_api: Stack, pdfs: dict[str, Path]
+) -> None:
+    readers = [busy_api.reader() for _ in range(8)]
+
+    def send(reader: Reader) -> httpx.Response:
+        with pdfs["page"].open("rb") as handle:
+            return httpx.post(
+                f"{busy_api.api_url}/api/v1/process-pdf",
+                headers=reader.headers,
+                files={"pdf_file": ("page.pdf", handle, "application/pdf")},
+                timeout=120,
+            )
+
+    with ThreadPoolExecutor(max_workers=len(readers)) as pool:
+        answers = list(pool.map(send, readers))
+
+    busy = [answer for answer in answers if answer.status_code == 429]
+    assert {answer.status_code for answer in answers} <= {200, 429}
+    assert busy and len(busy) < len(answers)  # some got in, some found no room
+    for answer in busy:
+        assert answer.json()["error"]["code"] == "SERVER_BUSY"
+        assert int(answer.headers["retry-after"]) >= 1
+    # What was turned away costs nothing: the ledger invariant checks it after this test.
