@@ -13,6 +13,7 @@ the next one is refused at once with ``SERVER_BUSY`` (429, ``Retry-After``).
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,11 @@ from frenchnovel.errors import ErrorCode, FrenchNovelError
 T = TypeVar("T")
 CHECK_SLOTS = 2  # PDFium serves one thread at a time: a second one only keeps it busy
 RETRY_AFTER_SECONDS = 10
+# The gates' threads compute (a check, a small job's rewriting) while the event loop answers:
+# asked for the interpreter lock, they hand it over after this long rather than Python's 5 ms.
+# Under the load of issue 12 on two busy cores, /health's slowest answer went from 0.7-2.0 s to
+# 0.4-0.7 s (bench/load.py, four runs each).
+SWITCH_INTERVAL = 0.001
 
 
 class ServerBusy(FrenchNovelError):
@@ -91,8 +97,10 @@ class Gates:
 
 
 def install_gates(app: FastAPI, settings: Settings) -> None:
+    """The application's gates; and the interpreter's switch interval, for the event loop."""
     from frenchnovel.jobs.sync import SLOT_COUNT
 
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
     app.state.gates = Gates(
         checks=Gate("PDF checks", CHECK_SLOTS, settings.max_waiting_requests),
         processing=Gate("small jobs", SLOT_COUNT, settings.max_waiting_requests),
