@@ -114,6 +114,8 @@ export const STRINGS = {
       "Ce PDF ne contient pas de texte (c’est sans doute une numérisation) ; il faut d’abord le passer à la reconnaissance de caractères.",
     "error.FILE_TOO_LARGE": "Ce fichier est trop volumineux.",
     "error.TOO_MANY_PAGES": "Ce PDF a trop de pages.",
+    "error.PDF_TOO_COMPLEX":
+      "Ce PDF demande trop de travail à lire ; enregistrez-le à nouveau ou envoyez-le en plusieurs parties.",
     "error.INVALID_SETTINGS": "Un réglage est hors des limites permises.",
     "error.INSUFFICIENT_CREDITS": "Vous n’avez pas assez de crédits pour ce traitement.",
     "error.RATE_LIMITED": "Trop d’envois en peu de temps ; réessayez un peu plus tard.",
@@ -123,6 +125,7 @@ export const STRINGS = {
     "error.JOB_CANCELLED": "Ce traitement a été annulé ; ses crédits ont été rendus.",
     "error.TOO_MANY_JOBS":
       "Vous avez déjà trop de traitements en cours ; attendez qu’un d’eux se termine.",
+    "error.SERVER_BUSY": "Le service est très occupé ; réessayez dans quelques secondes.",
     "error.CHUNK_PROCESSING_ERROR": "Une partie du livre n’a pas pu être traitée.",
     "error.TASK_TIMEOUT": "Le traitement a pris trop de temps et a été arrêté.",
     "error.ENGINE_ERROR": "Le moteur de réécriture a refusé ou échoué.",
@@ -243,6 +246,7 @@ export const STRINGS = {
       "This PDF has no text (it is probably a scan); run it through character recognition first.",
     "error.FILE_TOO_LARGE": "This file is too large.",
     "error.TOO_MANY_PAGES": "This PDF has too many pages.",
+    "error.PDF_TOO_COMPLEX": "This PDF takes too much work to read; re-save it or send it in parts.",
     "error.INVALID_SETTINGS": "A setting is outside its allowed range.",
     "error.INSUFFICIENT_CREDITS": "You do not have enough credits for this job.",
     "error.RATE_LIMITED": "Too many uploads in a short time; try again a little later.",
@@ -251,6 +255,7 @@ export const STRINGS = {
     "error.INVALID_JOB_STATUS": "This is not possible in the job’s current state.",
     "error.JOB_CANCELLED": "This job was cancelled; its credits were refunded.",
     "error.TOO_MANY_JOBS": "You already have too many jobs running; wait for one to finish.",
+    "error.SERVER_BUSY": "The service is very busy; try again in a few seconds.",
     "error.CHUNK_PROCESSING_ERROR": "Part of the book could not be processed.",
     "error.TASK_TIMEOUT": "The job took too long and was stopped.",
     "error.ENGINE_ERROR": "The rewriting engine refused or failed.",
