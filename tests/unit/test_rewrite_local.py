@@ -718,3 +718,9 @@ def test_dont_becomes_a_possessive_or_en(source: str, expected: list[str]) -> No
 def test_dont_after_facon_stays() -> None:
     pieces = rewrite("Il songea longuement à la façon dont il arrangerait sa chambre ce soir-là.")
     assert not any(" en arrangerait" in p for p in pieces)
+
+
+def test_que_whose_verb_takes_an_infinitive_stays_with_its_antecedent() -> None:
+    # « Il la valait mieux garder » would give the infinitive's object to « valait »
+    source = "Il sentait en lui une ardeur qu'il valait mieux garder pour la jeune femme."
+    assert not any(p.startswith("Il la valait") for p in rewrite(source))

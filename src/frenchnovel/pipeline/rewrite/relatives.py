@@ -142,6 +142,8 @@ def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention)
     if s.lower[first] in ("que", "qu'", "qu’") and s.pos[first] == "PRON":
         if any(s.dep[k] == "obj" and k != first for k in s.children[c]) or not found.agree:
             return False
+        if any(k > verb and "Inf" in s.morph[k].get("VerbForm") for k in child):
+            return False  # « qu'il valait mieux garder »: the infinitive's object, not the verb's
         slot = clitic_slot(s, c, child, tuple(REFLEXIVE))
         kid.drop = kid.drop | {first}
         kid.insert[slot] = found.clitic(s.text[slot])
