@@ -1,0 +1,228 @@
+"""Words of a French sentence and their lemmas: how a word list meets the sentences of a book.
+
+A list entry is a lemma (« cheval », « prendre », « beau »); a sentence holds it when one of its
+words is a form of it (« chevaux », « prirent », « belles »). The lemmas come from ``simplemma``
+(a full-form dictionary, about two million words a second), set right by a small table of the
+closed-class words it merges (« ils » and « elles » are not « lui », « mes » is not « son ») and of
+the forms that in novels are nearly always a verb (« sommes », « avions », « vit »). spaCy's
+lemmatizer reads the context but is a hundred times slower and has its own merges (« Elle » →
+« lui »); ``bench/decks.py`` measures both on pairs checked by reading.
+
+Tokens: typographic apostrophes become plain, an elision is its own word (« l'homme » → « le »,
+« homme »; « qu'il » → « que », « il »), except in the few words that hold one (« aujourd'hui »);
+hyphens split (« dit-il » → « dire », « il »; the euphonic « -t- » goes). A contraction is its two
+words (« du » → « de », « le »). A capitalised word that the dictionary does not know is a name
+(« Emma »): a learner need not learn it, so it counts as known.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import simplemma
+
+LANG = "fr"
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:'|(?:-[^\W\d_]+)*)|\d+", re.UNICODE)
+_EUPHONIC_T = re.compile(r"-t-", re.IGNORECASE)
+WHOLE_WITH_APOSTROPHE = frozenset(
+    {"aujourd'hui", "quelqu'un", "quelqu'une", "presqu'île", "prud'homme", "entr'ouvert"}
+)
+ELISIONS = {
+    "l'": "le",
+    "d'": "de",
+    "j'": "je",
+    "m'": "me",
+    "t'": "te",
+    "s'": "se",
+    "n'": "ne",
+    "c'": "ce",
+    "qu'": "que",
+    "jusqu'": "jusque",
+    "lorsqu'": "lorsque",
+    "puisqu'": "puisque",
+    "quoiqu'": "quoique",
+    "presqu'": "presque",
+}
+CONTRACTIONS = {
+    "au": ("à", "le"),
+    "aux": ("à", "le"),
+    "du": ("de", "le"),
+    "des": ("un",),
+    "auquel": ("à", "lequel"),
+    "duquel": ("de", "lequel"),
+}
+# Closed-class words and forms that simplemma merges or reads as the rarer word of two.
+OVERRIDES = {
+    "pas": "pas",
+    "je": "je",
+    "tu": "tu",
+    "me": "me",
+    "te": "te",
+    "se": "se",
+    "moi": "moi",
+    "toi": "toi",
+    "soi": "soi",
+    "nous": "nous",
+    "vous": "vous",
+    "lui": "lui",
+    "il": "il",
+    "ils": "il",
+    "elle": "elle",
+    "elles": "elle",
+    "eux": "lui",
+    "on": "on",
+    "mon": "mon",
+    "ma": "mon",
+    "mes": "mon",
+    "ton": "ton",
+    "ta": "ton",
+    "tes": "ton",
+    "son": "son",
+    "sa": "son",
+    "ses": "son",
+    "notre": "notre",
+    "nos": "notre",
+    "votre": "votre",
+    "vos": "votre",
+    "leur": "leur",
+    "leurs": "leur",
+    "où": "où",
+    "sommes": "être",
+    "avions": "avoir",
+    "vit": "voir",
+    "vis": "voir",
+    "lut": "lire",
+    "fût": "être",
+    "fûmes": "être",
+    "assise": "asseoir",
+    "assis": "asseoir",
+    "assises": "asseoir",
+    "messieurs": "monsieur",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a sentence: its form, its lemmas (two for a contraction), and whether it is a
+    name or a number (known to any learner)."""
+
+    form: str
+    lemmas: tuple[str, ...]
+    name: bool = False
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text``, elisions and hyphenated parts apart, in order."""
+    return [token for token, _ in _positioned(text)]
+
+
+def _positioned(text: str) -> list[tuple[str, bool]]:
+    """Each word with whether it may open a sentence (first, or after « . ! ? : « — »)."""
+    text = _EUPHONIC_T.sub("-", text.replace("’", "'").replace("ʼ", "'"))
+    found: list[tuple[str, bool]] = []
+    for match in _TOKEN.finditer(text):
+        before = text[: match.start()].rstrip()
+        opening = not before or before[-1] in _OPENERS
+        token = match.group()
+        if token.endswith("'"):
+            found.append((token, opening))
+            continue
+        for i, part in enumerate(p for p in token.split("-") if p):
+            found.append((part, opening and i == 0))
+    return _rejoin_whole(found)
+
+
+_OPENERS = frozenset('.!?:«»—–-"“…(')
+
+
+def _rejoin_whole(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """« aujourd' » + « hui » → « aujourd'hui »: the few words that hold an apostrophe."""
+    joined: list[tuple[str, bool]] = []
+    for token, opening in found:
+        if joined and (joined[-1][0] + token).lower() in WHOLE_WITH_APOSTROPHE:
+            joined[-1] = (joined[-1][0] + token, joined[-1][1])
+        else:
+            joined.append((token, opening))
+    return joined
+
+
+@cache
+def lemmas_of(form: str) -> tuple[str, ...]:
+    """The lemmas of one lower-case word out of context (two for « du », « au »…)."""
+    if form in ELISIONS:
+        return (ELISIONS[form],)
+    if form in CONTRACTIONS:
+        return CONTRACTIONS[form]
+    if form in OVERRIDES:
+        return (OVERRIDES[form],)
+    return (simplemma.lemmatize(form, lang=LANG).lower(),)
+
+
+@cache
+def _dictionary_lemmas() -> frozenset[str]:
+    """The lemmas of simplemma's French dictionary: its keys are the other forms only."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    return frozenset(DefaultDictionaryFactory().get_dictionary(LANG).values())
+
+
+@cache
+def known_form(form: str) -> bool:
+    """Does the dictionary know this lower-case form (a word of French, not a name)?"""
+    if form in OVERRIDES or form in ELISIONS or simplemma.is_known(form, lang=LANG):
+        return True
+    return form in _dictionary_lemmas()
+
+
+def analyse(text: str, names: frozenset[str] = frozenset()) -> list[Word]:
+    """Each word of ``text`` with its lemmas; numbers and names have none.
+
+    A name is a capitalised word inside a sentence, or anywhere when ``names`` (lower case: the
+    book's names, see ``book_names``) holds it; « Monsieur », « Dieu » and pronouns are words.
+    """
+    result: list[Word] = []
+    for token, opening in _positioned(text):
+        lower = token.lower()
+        if token.isdigit():
+            result.append(Word(token, (), name=True))
+        elif lower in WHOLE_WITH_APOSTROPHE:
+            result.append(Word(token, (lower,)))
+        elif token[0].isupper() and (not opening or lower in names) and not _capital(lower):
+            result.append(Word(token, (), name=True))
+        else:
+            result.append(Word(token, lemmas_of(lower)))
+    return result
+
+
+def _capital(lower: str) -> bool:
+    """Words a novel capitalises inside a sentence without being names (« Monsieur », « Dieu »)."""
+    return lower in CAPITALISED or lower in ELISIONS or lower in OVERRIDES
+
+
+CAPITALISED = frozenset(
+    "monsieur madame mademoiselle messieurs mesdames dieu je il elle ils elles on nous vous".split()
+)
+
+
+def lemma_set(text: str, names: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Every lemma that ``text`` holds."""
+    return frozenset(lemma for word in analyse(text, names) for lemma in word.lemmas)
+
+
+def book_names(texts: list[str]) -> frozenset[str]:
+    """The words that the texts write capitalised inside a sentence more often than in lower
+    case (« Emma », « Charles », « Paris »): names, also where they open a sentence."""
+    capitalised: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for text in texts:
+        for token, opening in _positioned(text):
+            key = token.lower()
+            if token[0].isupper():
+                if not opening and not _capital(key):
+                    capitalised[key] = capitalised.get(key, 0) + 1
+            elif token.isalpha():
+                lower[key] = lower.get(key, 0) + 1
+    return frozenset(k for k, n in capitalised.items() if n > lower.get(k, 0))
