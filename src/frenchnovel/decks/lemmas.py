@@ -30,6 +30,13 @@ _EUPHONIC_T = re.compile(r"-t-", re.IGNORECASE)
 WHOLE_WITH_APOSTROPHE = frozenset(
     {"aujourd'hui", "quelqu'un", "quelqu'une", "presqu'île", "prud'homme", "entr'ouvert"}
 )
+# Hyphenated words whose parts mean something else (« rendez-vous » is not « rendre »): whole.
+COMPOUNDS = frozenset(
+    "rendez-vous belle-mère belles-mères beau-père beaux-pères belle-sœur beau-frère "
+    "beaux-frères grand-père grand-mère grands-pères grands-mères grands-parents petit-fils "
+    "petite-fille petits-enfants arc-en-ciel vis-à-vis pot-au-feu tête-à-tête sang-froid "
+    "porte-monnaie après-midi".split()
+)
 ELISIONS = {
     "l'": "le",
     "d'": "de",
@@ -90,6 +97,7 @@ OVERRIDES = {
     "leur": "leur",
     "leurs": "leur",
     "où": "où",
+    "quelques": "quelque",
     "sommes": "être",
     "avions": "avoir",
     "vit": "voir",
@@ -130,6 +138,9 @@ def _positioned(text: str) -> list[tuple[str, bool]]:
         if token.endswith("'"):
             found.append((token, opening))
             continue
+        if token.lower() in COMPOUNDS:
+            found.append((token, opening))
+            continue
         for i, part in enumerate(p for p in token.split("-") if p):
             found.append((part, opening and i == 0))
     return _rejoin_whole(found)
@@ -150,15 +161,80 @@ def _rejoin_whole(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
 
 
 @cache
-def lemmas_of(form: str) -> tuple[str, ...]:
-    """The lemmas of one lower-case word out of context (two for « du », « au »…)."""
+def lemmas_of(form: str, after: str = "") -> tuple[str, ...]:
+    """The lemmas of one lower-case word (two for « du », « au »…).
+
+    ``after`` is the word before it, lower case: after a determiner a word is a noun or an
+    adjective (« des sommes », « le passé »), elsewhere a form that simplemma leaves as it is
+    but that ends like a past participle of a verb it knows is that verb (« avait emporté »,
+    « se fût démontée », « blanchi à la chaux »), and « en » + -ant is a gerund (« en dévorant »).
+    """
     if form in ELISIONS:
         return (ELISIONS[form],)
+    if form == "des" and after and after not in VERB_CONTEXT:
+        return ("de", "le")  # « l'époque des pluies »: after a noun, « de les »
     if form in CONTRACTIONS:
         return CONTRACTIONS[form]
-    if form in OVERRIDES:
+    noun_slot = after in DETERMINERS
+    if form in OVERRIDES and not (noun_slot and form in VERB_READINGS):
         return (OVERRIDES[form],)
-    return (simplemma.lemmatize(form, lang=LANG).lower(),)
+    lemma = simplemma.lemmatize(form, lang=LANG).lower()
+    if not noun_slot and lemma in (form, _masculine(form)):
+        verb = _verb_of_participle(form, gerund=after == "en")
+        if verb is None and after in CLITICS:
+            verb = _verb_of_present(form)
+        if verb:
+            return (verb,)
+    return (lemma,)
+
+
+VERB_READINGS = frozenset({"sommes", "avions", "vit", "vis", "lut", "fût"})
+DETERMINERS = frozenset(
+    "le la les l' un une des du au aux ce cet cette ces mon ma mes ton ta tes son sa ses notre "
+    "nos votre vos leur leurs quelque quelques chaque plusieurs".split()
+)
+_PARTICIPLE = re.compile(r"^(.{3,}?)(ée|ées|és|é|ie|ies|is|i|ue|ues|us|u)$")
+_VERB_ENDINGS = {"é": ("er",), "i": ("ir",), "u": ("re", "ir")}
+
+
+# « des » after these is the plural of « un » (« il avait des amis », « avec des amis »).
+VERB_CONTEXT = frozenset(
+    "et ou mais avec pour sans par sur sous dans chez vers entre contre comme que qu' de d' "
+    "à en a ai as avait avaient avons eut est sont était étaient fut furent fait faisait "
+    "voit vit y il elle on ils elles".split()
+)
+# After these a word is a verb (« il reste », « nous donne », « ne fiche »); not « le, la,
+# les », which are articles as often as pronouns.
+CLITICS = frozenset("je j' tu il elle on ils elles ne n' me m' te t' se s' nous vous lui y".split())
+
+
+def _verb_of_present(form: str) -> str | None:
+    if len(form) < 4 or form in OVERRIDES:
+        return None
+    for ending in ("ent", "es", "e"):
+        if form.endswith(ending) and form[: -len(ending)] + "er" in _dictionary_lemmas():
+            return form[: -len(ending)] + "er"
+    return None
+
+
+def _masculine(form: str) -> str:
+    return re.sub(r"(e|s|es)$", "", form)
+
+
+def _verb_of_participle(form: str, *, gerund: bool) -> str | None:
+    if gerund and form.endswith("ant") and len(form) > 5:
+        for ending in ("er", "ir", "re"):
+            if form[:-3] + ending in _dictionary_lemmas():
+                return form[:-3] + ending
+        return None
+    match = _PARTICIPLE.match(form)
+    if match is None:
+        return None
+    stem, ending = match.groups()
+    for infinitive in _VERB_ENDINGS[ending[0]]:
+        if stem + infinitive in _dictionary_lemmas():
+            return stem + infinitive
+    return None
 
 
 @cache
@@ -184,6 +260,7 @@ def analyse(text: str, names: frozenset[str] = frozenset()) -> list[Word]:
     book's names, see ``book_names``) holds it; « Monsieur », « Dieu » and pronouns are words.
     """
     result: list[Word] = []
+    previous = ""
     for token, opening in _positioned(text):
         lower = token.lower()
         if token.isdigit():
@@ -193,7 +270,8 @@ def analyse(text: str, names: frozenset[str] = frozenset()) -> list[Word]:
         elif token[0].isupper() and (not opening or lower in names) and not _capital(lower):
             result.append(Word(token, (), name=True))
         else:
-            result.append(Word(token, lemmas_of(lower)))
+            result.append(Word(token, lemmas_of(lower, previous)))
+        previous = lower
     return result
 
 
