@@ -73,7 +73,8 @@ def check_word_list(session: Session, *, user_id: int, name: str) -> None:
     if name in DEFAULT_LISTS:
         return
     prefix, _, number = name.partition(":")
-    row = session.get(WordListRow, int(number)) if prefix == "user" and number.isdigit() else None
+    usable = prefix == "user" and number.isdigit() and 0 < int(number) < 2**31
+    row = session.get(WordListRow, int(number)) if usable else None
     if row is None or row.user_id != user_id:
         raise SettingsError(
             f"word_list is one of {', '.join(DEFAULT_LISTS)} or user:<id> of one of your lists"

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, BackgroundTasks, File, Query, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
+from fastapi import Path as FastPath
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from frenchnovel.api.deck_schemas import DeckRequest, DeckView, DefaultListView, WordListView
 from frenchnovel.api.deps import CurrentUser, PageNumber, SessionDep, SessionsDep, SettingsDep
@@ -21,15 +25,39 @@ from frenchnovel.jobs.service import InvalidJobStatus
 
 router = APIRouter(prefix="/decks", tags=["decks"])
 
+ListId = Annotated[int, FastPath(ge=1, le=2**31 - 1)]  # PostgreSQL's integer
 DeckFormat = Literal["json", "csv", "xlsx", "apkg", "txt"]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
 BAD: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 409: {"model": ErrorBody}}
 
 
-@router.post("", status_code=202, response_model=DeckView, responses=BAD)
+async def _deck_request(request: Request) -> DeckRequest:
+    """The JSON body, read after the token (a request without a valid token gets 401 whatever
+    its body), bad JSON answered 422 like any other invalid field."""
+    try:
+        return DeckRequest.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+
+
+DECK_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": DeckRequest.model_json_schema()}},
+    }
+}
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=DeckView,
+    responses={**BAD, 422: {"model": ErrorBody}},
+    openapi_extra=DECK_BODY,
+)
 def create_deck(
-    body: DeckRequest,
     user: CurrentUser,
+    body: Annotated[DeckRequest, Depends(_deck_request)],
     session: SessionDep,
     sessions: SessionsDep,
     settings: SettingsDep,
@@ -79,30 +107,66 @@ def list_word_lists(user: CurrentUser, session: SessionDep) -> list[Any]:
         ]
 
 
-@router.post("/lists", status_code=201, response_model=WordListView)
-async def upload_word_list(
-    user: CurrentUser, session: SessionDep, file: Annotated[UploadFile, File()]
+async def _list_file(request: Request) -> tuple[str, bytes]:
+    """The uploaded list, read after the token (no token: 401 whatever the body)."""
+    form = await request.form(max_files=1, max_fields=8)
+    upload = form.get("file")
+    if not isinstance(upload, StarletteUpload):
+        raise RequestValidationError(
+            [{"type": "missing", "loc": ("body", "file"), "msg": "a file is required"}]
+        )
+    data = await upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise SettingsError(f"a word list is at most {MAX_BYTES // 1024 // 1024} MB")
+    return upload.filename or "", data
+
+
+LIST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/lists",
+    status_code=201,
+    response_model=WordListView,
+    responses={400: {"model": ErrorBody}, 422: {"model": ErrorBody}},
+    openapi_extra=LIST_BODY,
+)
+def upload_word_list(
+    user: CurrentUser,
+    session: SessionDep,
+    upload: Annotated[tuple[str, bytes], Depends(_list_file)],
 ) -> WordListView:
     """Upload a word list (TXT or CSV: one word or ``word|variant`` a line). It is normalised
     (case, elisions, variants, multi-word entries, invisible characters), private to you, and
     answered with its ingestion report (duplicates, merged entries, unknown words)."""
-    data = await file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise SettingsError(f"a word list is at most {MAX_BYTES // 1024 // 1024} MB")
+    filename, data = upload
     with session.begin():
-        row = word_lists.save(session, user_id=user.id, filename=file.filename or "", data=data)
+        row = word_lists.save(session, user_id=user.id, filename=filename, data=data)
         return WordListView.of(row)
 
 
 @router.get("/lists/{list_id}", response_model=WordListView, responses=NOT_FOUND)
-def get_word_list(list_id: int, user: CurrentUser, session: SessionDep) -> WordListView:
+def get_word_list(list_id: ListId, user: CurrentUser, session: SessionDep) -> WordListView:
     """One of your word lists and its ingestion report."""
     with session.begin():
         return WordListView.of(word_lists.find(session, user_id=user.id, list_id=list_id))
 
 
 @router.delete("/lists/{list_id}", status_code=204, responses=NOT_FOUND)
-def delete_word_list(list_id: int, user: CurrentUser, session: SessionDep) -> Response:
+def delete_word_list(list_id: ListId, user: CurrentUser, session: SessionDep) -> Response:
     """Delete one of your word lists (decks already built keep their words)."""
     with session.begin():
         word_lists.delete(session, user_id=user.id, list_id=list_id)
