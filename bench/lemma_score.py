@@ -30,6 +30,7 @@ class Pair:
     offset: int
     form: str
     gold: frozenset[str]
+    sample: str  # the « # seed N: … » line above it
 
 
 @dataclass(slots=True)
@@ -49,11 +50,15 @@ class Score:
 
 def load_pairs() -> list[Pair]:
     pairs = []
+    sample = ""
     for line in GOLD.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# seed"):
+            sample = line[2:]
         if not line or line.startswith("#"):
             continue
         book, offset, form, gold = [*line.split("\t"), ""][:4]
-        pairs.append(Pair(book, int(offset), form, frozenset(filter(None, gold.split(",")))))
+        lemmas = frozenset(filter(None, gold.split(",")))
+        pairs.append(Pair(book, int(offset), form, lemmas, sample))
     return pairs
 
 
@@ -120,10 +125,18 @@ MATCHERS = {"ours": ours, "simplemma": simplemma_alone, "spacy": spacy_lemmatize
 
 def main() -> None:
     pairs = load_pairs()
+    samples = list(dict.fromkeys(pair.sample for pair in pairs))
     print(f"lemma matching on {len(pairs)} (word, sentence) pairs checked by reading")
+    for sample in samples:
+        print(f"  {sample}")
     for name, matcher in MATCHERS.items():
-        result = score(pairs, matcher)  # type: ignore[arg-type]
-        print(f"  {name:10s} precision {result.precision:.3f}  recall {result.recall:.3f}")
+        figures = []
+        for sample in samples:
+            result = score([p for p in pairs if p.sample == sample], matcher)  # type: ignore[arg-type]
+            figures.append(f"P {result.precision:.3f} R {result.recall:.3f}")
+        total = score(pairs, matcher)  # type: ignore[arg-type]
+        by_sample = " | ".join(figures)
+        print(f"  {name:10s} {by_sample} | all P {total.precision:.3f} R {total.recall:.3f}")
 
 
 if __name__ == "__main__":
