@@ -154,3 +154,36 @@ def test_a_cancelled_deck_stays_cancelled_when_its_task_runs_later(
     with sessions() as session:
         row = session.get(Deck, deck_id)
         assert row is not None and row.status == "cancelled" and row.result_path is None
+
+
+def test_an_old_deck_loses_its_file_and_a_stuck_one_fails_with_task_timeout(
+    client: TestClient,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    owner: Person,
+    finished_job: str,
+) -> None:
+    from datetime import timedelta
+
+    from frenchnovel.decks.build import DeckOptions
+    from frenchnovel.storage.models import utcnow
+
+    body = {"job_ids": [finished_job], "target_count": 5}
+    old = client.post(f"{API}/decks", json=body, headers=owner.headers).json()["deck_id"]
+    with sessions() as session, session.begin():
+        stuck = decks.submit(
+            session,
+            user_id=owner.id,
+            job_ids=[finished_job],
+            options=DeckOptions(target_count=5),
+            settings=settings,
+        ).id
+    later = utcnow() + timedelta(hours=settings.job_retention_hours + 1)
+    with sessions() as session, session.begin():
+        assert decks.purge_old(session, settings=settings, now=later) == [old]
+        assert decks.reap_stuck(session, settings=settings, now=later) == [stuck]
+    assert not (settings.storage_dir / "decks" / old).exists()
+    result = client.get(f"{API}/decks/{old}/result", headers=owner.headers)
+    assert result.status_code == 409
+    view = client.get(f"{API}/decks/{stuck}", headers=owner.headers).json()
+    assert view["status"] == "failed" and view["error"]["code"] == "TASK_TIMEOUT"

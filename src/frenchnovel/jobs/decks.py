@@ -12,6 +12,8 @@ active decks, counted apart from jobs), not a price.
 
 from __future__ import annotations
 
+import shutil
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -24,7 +26,14 @@ from frenchnovel.errors import ErrorCode, SettingsError
 from frenchnovel.jobs.limits import TooManyJobs
 from frenchnovel.jobs.queries import JobNotFound, find_job
 from frenchnovel.jobs.service import InvalidJobStatus
-from frenchnovel.storage.models import ACTIVE_STATUSES, Deck, JobStatus, WordListRow, utcnow
+from frenchnovel.storage.models import (
+    ACTIVE_STATUSES,
+    FINAL_STATUSES,
+    Deck,
+    JobStatus,
+    WordListRow,
+    utcnow,
+)
 
 MAX_JOBS_PER_DECK = 20
 MAX_DECK_ID = 36
@@ -158,3 +167,34 @@ def _move(
         update(Deck).where(Deck.id == deck_id, Deck.status.in_(allowed)).values(**values)
     )
     return getattr(changed, "rowcount", 0) == 1
+
+
+def purge_old(session: Session, *, settings: Settings, now: datetime) -> list[str]:
+    """Remove the stored decks of decks finished more than ``JOB_RETENTION_HOURS`` ago (the
+    rows stay, without a result), as for jobs."""
+    cutoff = now - timedelta(hours=settings.job_retention_hours)
+    due = session.scalars(
+        select(Deck).where(
+            Deck.status.in_(FINAL_STATUSES),
+            Deck.finished_at < cutoff,
+            Deck.result_path.is_not(None),
+        )
+    ).all()
+    for deck in due:
+        shutil.rmtree(settings.storage_dir / "decks" / deck.id, ignore_errors=True)
+        deck.result_path = None
+    session.flush()
+    return [deck.id for deck in due]
+
+
+def reap_stuck(session: Session, *, settings: Settings, now: datetime) -> list[str]:
+    """Fail with TASK_TIMEOUT the decks without progress for ``TASK_TIMEOUT_SECONDS`` (a worker
+    that died mid-deck)."""
+    cutoff = now - timedelta(seconds=settings.task_timeout_seconds)
+    stuck = session.scalars(
+        select(Deck.id).where(Deck.status.in_(ACTIVE_STATUSES), Deck.last_progress_at < cutoff)
+    ).all()
+    message = f"no progress for {settings.task_timeout_seconds} s"
+    return [
+        d for d in stuck if fail(session, deck_id=d, code=ErrorCode.TASK_TIMEOUT, message=message)
+    ]

@@ -97,6 +97,10 @@ def create_celery_app(settings: Settings) -> Celery:
                 "task": "frenchnovel.reap_stuck_jobs",
                 "schedule": timedelta(seconds=reaper_interval(settings)),
             },
+            "decks-maintenance": {  # issue 13: stuck decks fail, old decks lose their file
+                "task": "frenchnovel.decks_maintenance",
+                "schedule": timedelta(seconds=reaper_interval(settings)),
+            },
         },
         timezone="UTC",
     )

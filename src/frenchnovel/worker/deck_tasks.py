@@ -14,6 +14,7 @@ from frenchnovel.config import Settings, get_settings
 from frenchnovel.errors import ErrorCode, FrenchNovelError
 from frenchnovel.jobs import deck_work, decks
 from frenchnovel.storage.db import get_sessions
+from frenchnovel.storage.models import utcnow
 from frenchnovel.worker.celery_app import get_celery
 from frenchnovel.worker.dispatch import PUBLISH_RETRY
 
@@ -31,6 +32,17 @@ def build_deck(deck_id: str) -> str | None:
     """Build one deck (idempotent: a second delivery finds it claimed and does nothing)."""
     settings = get_settings()
     return deck_work.run_deck(get_sessions(settings), settings, deck_id)
+
+
+@shared_task(name="frenchnovel.decks_maintenance")  # type: ignore[untyped-decorator]
+def decks_maintenance() -> dict[str, list[str]]:
+    """Hourly: fail decks stuck without progress, remove stored decks past their retention."""
+    settings = get_settings()
+    with get_sessions(settings)() as session, session.begin():
+        now = utcnow()
+        reaped = decks.reap_stuck(session, settings=settings, now=now)
+        purged = decks.purge_old(session, settings=settings, now=now)
+    return {"reaped": reaped, "purged": purged}
 
 
 def enqueue_deck(deck_id: str, *, settings: Settings | None = None) -> None:
