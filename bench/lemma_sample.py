@@ -12,7 +12,7 @@ import random
 import sys
 from pathlib import Path
 
-from frenchnovel.decks.lemmas import _TOKEN
+from frenchnovel.decks.tokens import _TOKEN
 
 CORPUS = Path("/work/shared/corpus/text")
 SIZE = 300

@@ -19,7 +19,8 @@ sys.path.insert(0, str(HERE))
 
 from lemma_sample import CORPUS, sentence_at  # noqa: E402
 
-from frenchnovel.decks.lemmas import _TOKEN, COMPOUNDS, analyse, book_names  # noqa: E402
+from frenchnovel.decks.lemmas import analyse, book_names  # noqa: E402
+from frenchnovel.decks.tokens import tokens  # noqa: E402
 
 GOLD = HERE / "data" / "lemma_gold.tsv"
 
@@ -79,12 +80,13 @@ _names: dict[str, frozenset[str]] = {}
 def ours(book: str, offset: int, form: str, text: str) -> frozenset[str]:
     if book not in _names:
         _names[book] = book_names(text.split("\n"))
-    start, _ = sentence_at(text, offset)
-    whole = _TOKEN.match(text, offset)  # the whole word: « belle » of « belle-mère »
-    compound = whole is not None and whole.group().lower() in COMPOUNDS
-    end = whole.end() if whole is not None and compound else offset + len(form)
-    words = analyse(text[start:end], _names[book])
-    return frozenset(words[-1].lemmas) if words else frozenset()
+    start, sentence = sentence_at(text, offset)
+    lead = len(text[start:]) - len(text[start:].lstrip())
+    # The word is the n-th of its sentence, n counted on the text up to it (the sentence is
+    # analysed whole: the words after it are context too).
+    before = tokens(text[start + lead : offset + len(form)])
+    words = analyse(sentence, _names[book])
+    return frozenset(words[len(before) - 1].lemmas) if words and before else frozenset()
 
 
 def simplemma_alone(book: str, offset: int, form: str, text: str) -> frozenset[str]:

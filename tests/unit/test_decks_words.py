@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from frenchnovel.decks.lemmas import analyse, lemma_set, tokens
+from frenchnovel.decks.lemmas import analyse, lemma_set
+from frenchnovel.decks.tokens import tokens
 from frenchnovel.decks.wordlists import default_list, parse_user_list
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from frenchnovel.decks.candidates import Candidate, check_standalone
-from frenchnovel.decks.lemmas import tokens
+from frenchnovel.decks.tokens import tokens
 from frenchnovel.decks.wordlists import WordList
 from frenchnovel.errors import Cancelled
 

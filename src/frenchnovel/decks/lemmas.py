@@ -8,11 +8,16 @@ the forms that in novels are nearly always a verb (« sommes », « avions », �
 lemmatizer reads the context but is a hundred times slower and has its own merges (« Elle » →
 « lui »); ``bench/decks.py`` measures both on pairs checked by reading.
 
-Tokens: typographic apostrophes become plain, an elision is its own word (« l'homme » → « le »,
-« homme »; « qu'il » → « que », « il »), except in the few words that hold one (« aujourd'hui »);
-hyphens split (« dit-il » → « dire », « il »; the euphonic « -t- » goes). A contraction is its two
-words (« du » → « de », « le »). A capitalised word that the dictionary does not know is a name
-(« Emma »): a learner need not learn it, so it counts as known.
+The words are those of ``decks.tokens``; an elision is its word (« l' » → « le »), a contraction
+its two (« du » → « de », « le »). The words around one settle what a table cannot: after an
+article a word is a noun (« des sommes », « le passé »), after an auxiliary or elsewhere a form
+ending like a past participle of a known verb is that verb (« avait emporté »), after a clitic a
+present (« il reste »), « en » + -ant or -ant before its complement a verb (« en dévorant »,
+« remontant aux sources »), « des » after a noun « de les » (« l'époque des pluies »).
+
+A capitalised word inside a sentence is a name (« Emma »), and so is one opening it that the
+book writes capitalised elsewhere or that French does not know (« Delaveau »): a learner need not
+learn it, so it counts as known.
 """
 
 from __future__ import annotations
@@ -23,20 +28,10 @@ from functools import cache
 
 import simplemma
 
+from frenchnovel.decks.tokens import WHOLE_WITH_APOSTROPHE, _positioned
+
 LANG = "fr"
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:'|(?:-[^\W\d_]+)*)|\d+", re.UNICODE)
-_EUPHONIC_T = re.compile(r"-t-", re.IGNORECASE)
-WHOLE_WITH_APOSTROPHE = frozenset(
-    {"aujourd'hui", "quelqu'un", "quelqu'une", "presqu'île", "prud'homme", "entr'ouvert"}
-)
-# Hyphenated words whose parts mean something else (« rendez-vous » is not « rendre »): whole.
-COMPOUNDS = frozenset(
-    "rendez-vous belle-mère belles-mères beau-père beaux-pères belle-sœur beau-frère "
-    "beaux-frères grand-père grand-mère grands-pères grands-mères grands-parents petit-fils "
-    "petite-fille petits-enfants arc-en-ciel vis-à-vis pot-au-feu tête-à-tête sang-froid "
-    "porte-monnaie après-midi".split()
-)
 ELISIONS = {
     "l'": "le",
     "d'": "de",
@@ -122,44 +117,6 @@ class Word:
     name: bool = False
 
 
-def tokens(text: str) -> list[str]:
-    """The words of ``text``, elisions and hyphenated parts apart, in order."""
-    return [token for token, _ in _positioned(text)]
-
-
-def _positioned(text: str) -> list[tuple[str, bool]]:
-    """Each word with whether it may open a sentence (first, or after « . ! ? : « — »)."""
-    text = _EUPHONIC_T.sub("-", text.replace("’", "'").replace("ʼ", "'"))
-    found: list[tuple[str, bool]] = []
-    for match in _TOKEN.finditer(text):
-        before = text[: match.start()].rstrip()
-        opening = not before or before[-1] in _OPENERS
-        token = match.group()
-        if token.endswith("'"):
-            found.append((token, opening))
-            continue
-        if token.lower() in COMPOUNDS:
-            found.append((token, opening))
-            continue
-        for i, part in enumerate(p for p in token.split("-") if p):
-            found.append((part, opening and i == 0))
-    return _rejoin_whole(found)
-
-
-_OPENERS = frozenset('.!?:«»—–-"“…(')
-
-
-def _rejoin_whole(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    """« aujourd' » + « hui » → « aujourd'hui »: the few words that hold an apostrophe."""
-    joined: list[tuple[str, bool]] = []
-    for token, opening in found:
-        if joined and (joined[-1][0] + token).lower() in WHOLE_WITH_APOSTROPHE:
-            joined[-1] = (joined[-1][0] + token, joined[-1][1])
-        else:
-            joined.append((token, opening))
-    return joined
-
-
 @cache
 def lemmas_of(form: str, after: str = "") -> tuple[str, ...]:
     """The lemmas of one lower-case word (two for « du », « au »…).
@@ -171,6 +128,8 @@ def lemmas_of(form: str, after: str = "") -> tuple[str, ...]:
     """
     if form in ELISIONS:
         return (ELISIONS[form],)
+    if form == "grand'":
+        return ("grand",)  # « grand'chose », « grand'mère », « grand'peine »
     if form == "des" and after and after not in VERB_CONTEXT:
         return ("de", "le")  # « l'époque des pluies »: after a noun, « de les »
     if form in CONTRACTIONS:
@@ -179,7 +138,7 @@ def lemmas_of(form: str, after: str = "") -> tuple[str, ...]:
     if form in OVERRIDES and not (noun_slot and form in VERB_READINGS):
         return (OVERRIDES[form],)
     lemma = simplemma.lemmatize(form, lang=LANG).lower()
-    if not noun_slot and lemma in (form, _masculine(form)):
+    if not noun_slot and (lemma == form or lemma in _bare(form)):
         verb = _verb_of_participle(form, gerund=after == "en")
         if verb is None and after in CLITICS:
             verb = _verb_of_present(form)
@@ -217,8 +176,9 @@ def _verb_of_present(form: str) -> str | None:
     return None
 
 
-def _masculine(form: str) -> str:
-    return re.sub(r"(e|s|es)$", "", form)
+def _bare(form: str) -> set[str]:
+    """The form without a feminine or plural ending: « épouses » → « épouse », « épous »."""
+    return {form[: -len(end)] for end in ("s", "e", "es") if form.endswith(end)}
 
 
 def _verb_of_participle(form: str, *, gerund: bool) -> str | None:
@@ -261,18 +221,64 @@ def analyse(text: str, names: frozenset[str] = frozenset()) -> list[Word]:
     """
     result: list[Word] = []
     previous = ""
-    for token, opening in _positioned(text):
+    positioned = _positioned(text)
+    for i, (token, opening) in enumerate(positioned):
         lower = token.lower()
+        following = positioned[i + 1][0].lower() if i + 1 < len(positioned) else ""
         if token.isdigit():
             result.append(Word(token, (), name=True))
         elif lower in WHOLE_WITH_APOSTROPHE:
             result.append(Word(token, (lower,)))
-        elif token[0].isupper() and (not opening or lower in names) and not _capital(lower):
+        elif token[0].isupper() and _is_name(lower, opening, names):
             result.append(Word(token, (), name=True))
         else:
-            result.append(Word(token, lemmas_of(lower, previous)))
+            result.append(Word(token, _in_context(lower, previous, following)))
         previous = lower
     return result
+
+
+# A present participle followed by one of these takes a complement: a verb (« remontant aux
+# sources », « tombant des hauteurs »), not an adjective (« son œil caressant et fuyant »).
+COMPLEMENT_OPENERS = frozenset(
+    "à au aux de d' des du le la les l' un une son sa ses leur leurs mon ma mes".split()
+)
+# Words in -ant that are adverbs or prepositions, never the participle of a verb here.
+NOT_PARTICIPLES = frozenset(
+    "maintenant pendant cependant durant suivant devant avant auparavant dorénavant moyennant "
+    "néanmoins nonobstant".split()
+)
+
+
+def _in_context(lower: str, previous: str, following: str) -> tuple[str, ...]:
+    found = lemmas_of(lower, previous)
+    if (
+        found == (lower,)
+        and lower.endswith("ant")
+        and following in COMPLEMENT_OPENERS
+        and lower not in NOT_PARTICIPLES
+    ):
+        verb = _verb_of_participle(lower, gerund=True)
+        if verb and previous not in DETERMINERS:
+            return (verb,)
+    return found
+
+
+def _is_name(lower: str, opening: bool, names: frozenset[str]) -> bool:
+    """Inside a sentence a capital makes a name; at its start, the book's names do, and a word
+    that neither the dictionary nor French usage knows (« Delaveau »)."""
+    if _capital(lower):
+        return False
+    return not opening or lower in names or _unheard_of(lower)
+
+
+@cache
+def _unheard_of(lower: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return not known_form(lower) and zipf_frequency(lower, LANG) < RARE_ZIPF
+
+
+RARE_ZIPF = 2.0  # under once in ten million words of French
 
 
 def _capital(lower: str) -> bool:

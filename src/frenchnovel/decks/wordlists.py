@@ -24,7 +24,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from frenchnovel.decks.lemmas import ELISIONS, known_form, lemmas_of, tokens
+from frenchnovel.decks.lemmas import ELISIONS, known_form, lemmas_of
+from frenchnovel.decks.tokens import tokens
 from frenchnovel.errors import SettingsError
 
 DEFAULT_LISTS = {"fr-2k": 2000, "fr-3k": 3000, "fr-5k": 5000}
