@@ -21,7 +21,7 @@ def test_a_reader_makes_a_drill_deck_after_a_job_and_downloads_it_for_anki(
     page.click("#confirm")
     expect(page.locator("#results")).to_be_visible(timeout=PROCESSING_MS)
 
-    page.click("#decks-refresh")
+    page.click("#deck-step-button")  # « Make a drill deck », under the results
     expect(page.locator("#deck-jobs option")).to_have_count(1)
     page.fill("#deck-count", "20")
     page.fill("#deck-len-max", "12")

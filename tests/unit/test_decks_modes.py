@@ -161,3 +161,17 @@ def test_the_cli_says_what_is_wrong_in_one_line(tmp_path: Path) -> None:
     run = CliRunner().invoke(app, ["deck", "cover", str(source), "-o", str(tmp_path / "d.json")])
     assert run.exit_code == 2
     assert "is not a result JSON" in run.output
+
+
+def test_a_cancelled_deck_stops_at_its_next_check() -> None:
+    from frenchnovel.errors import Cancelled
+
+    words, _ = parse_user_list(LIST.encode(), "list.txt")
+    for mode in ("drill", "cover"):
+        with pytest.raises(Cancelled):
+            build_deck(
+                [Source("book", result(BOOK))],
+                words,
+                DeckOptions(mode=mode),
+                cancelled=lambda: True,
+            )

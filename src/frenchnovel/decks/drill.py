@@ -79,6 +79,8 @@ def drill(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> DrillOutcome:
     """The drill deck (see the module), best first."""
+    if cancelled():
+        raise Cancelled("the deck was cancelled")
     rank = {e.key: i for i, e in enumerate(words.entries)}
     eligible = [
         c

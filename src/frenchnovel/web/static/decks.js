@@ -10,6 +10,7 @@ const $ = (selector) => document.querySelector(selector);
 const WORDS = {
   fr: {
     title: "Jeux de phrases à apprendre",
+    step: "Faire un paquet de phrases à apprendre",
     refresh: "Actualiser",
     intro:
       "À partir de vos livres traités : un paquet de phrases courtes faites des mots les plus courants (exercice), ou le plus petit ensemble de phrases où chaque mot d’une liste apparaît (couverture). Gratuit : les résultats sont déjà payés.",
@@ -36,6 +37,7 @@ const WORDS = {
   },
   en: {
     title: "Learning sets",
+    step: "Make a drill deck",
     refresh: "Refresh",
     intro:
       "From your processed books: a deck of short sentences made of the commonest words (drill), or the fewest sentences in which every word of a list appears (cover). Free: the results are already paid for.",
@@ -222,6 +224,25 @@ async function refresh() {
   }
 }
 
+/** The step after a job: a button under its results that leads to the deck form. */
+function offerStep() {
+  const results = $("#results");
+  if (!results || $("#deck-step-button")) return;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.id = "deck-step-button";
+  button.className = "primary";
+  button.dataset.deckI18n = "step";
+  button.textContent = w("step");
+  button.addEventListener("click", async () => {
+    await refresh();
+    $("#decks").scrollIntoView({ block: "start" });
+    $("#deck-mode").focus();
+  });
+  results.append(button);
+}
+
+offerStep();
 translate();
 $("#deck-form").addEventListener("submit", build);
 $("#decks-refresh").addEventListener("click", refresh);
