@@ -116,6 +116,8 @@ def build_deck(
             optimal=outcome.optimal,
             solver=outcome.solver,
             rounds=outcome.rounds,
+            solve_seconds=round(outcome.seconds, 2),
+            checked=outcome.checked,
         )
     else:
         result = drill(

@@ -9,9 +9,10 @@ Flow:
    word where possible: at a fixed count, fewer words held twice).
 3. Fragments are kept out lazily: solve (``setcover.solve``), run issue 9's standalone check on
    the chosen sentences never checked, drop those that fail from the pool, solve again, until
-   every chosen sentence passes. Dropping sentences only raises the optimum, so the last answer
-   is optimal (or within its bound) for the pool without any fragment, at a fraction of the cost
-   of parsing every sentence. A list word whose pool sentences all failed is « only_fragments ».
+   every chosen sentence passes (the count alone while fragments turn up, then with the
+   secondary cost, whose new picks are checked the same way). Dropping sentences only raises
+   the optimum, so the last answer is optimal (or within its bound) for the pool without any
+   fragment, at a fraction of the cost of parsing every sentence. A list word whose pool sentences all failed is « only_fragments ».
 
 ``progress(percent, step)`` is told after each round; ``cancelled()`` is asked between rounds.
 """
@@ -71,20 +72,23 @@ def cover(
     uncovered = {e.key: "absent" for e in words.entries if e.key not in everywhere}
     uncovered.update({key: "over_long" for key in everywhere - in_range})
     rounds = 0
+    secondary = False  # the tie-break only once the count's rounds have settled
     while True:
         rounds += 1
         if cancelled():
             raise Cancelled("the deck was cancelled")
         pool = [c for c in pool if c.standalone is not False]
         left = max(1.0, time_limit - (time.monotonic() - started))
-        result, keys = _solve(pool, len_min, len_max, left, threads)
+        result, keys = _solve(pool, len_min, len_max, left, threads, secondary)
         chosen = [pool[i] for i in result.chosen]
         fresh = [c for c in chosen if c.standalone is None]
         check_standalone(fresh)
         if progress:
             progress(min(95, 10 + rounds * 8), f"round {rounds}: {len(chosen)} sentences")
-        if all(c.standalone for c in chosen) or rounds >= MAX_ROUNDS:
+        passed = all(c.standalone for c in chosen)
+        if (passed and secondary) or rounds >= MAX_ROUNDS:
             break
+        secondary = passed
     covered = {key for c in chosen for key in c.entries}
     for key in in_range - covered:
         uncovered[key] = "only_fragments"
@@ -104,10 +108,16 @@ def cover(
 
 
 def _solve(
-    pool: Sequence[Candidate], len_min: int, len_max: int, time_limit: float, threads: int
+    pool: Sequence[Candidate],
+    len_min: int,
+    len_max: int,
+    time_limit: float,
+    threads: int,
+    secondary: bool,
 ) -> tuple[Cover, list[str]]:
     keys = sorted({key for c in pool for key in c.entries})
     number = {key: i for i, key in enumerate(keys)}
     sets = [frozenset(number[key] for key in c.entries) for c in pool]
     costs = [secondary_cost(c, len_min, len_max) for c in pool]
-    return solve(sets, costs, time_limit=time_limit, threads=threads), keys
+    answer = solve(sets, costs, time_limit=time_limit, threads=threads, secondary=secondary)
+    return answer, keys

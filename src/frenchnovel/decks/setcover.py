@@ -62,8 +62,9 @@ def solve(
     *,
     time_limit: float = 60.0,
     threads: int = 2,
+    secondary: bool = True,
 ) -> Cover:
-    """The fewest sets covering every element, then the cheapest among those (see the module)."""
+    """The fewest sets covering every element, then (``secondary``) the cheapest among those."""
     started = time.monotonic()
     start = greedy(sets, costs)
     try:
@@ -74,7 +75,7 @@ def solve(
     best = count if count is not None and len(count) <= len(start) else start
     lower = max(math.ceil(bound - EPSILON), int(bool(start)))
     left = time_limit - (time.monotonic() - started)
-    if left > 0.5 and best:
+    if secondary and left > 0.5 and best:
         cheaper, _, _ = _stage(sets, list(costs), best, len(best), left, threads)
         if cheaper is not None and len(cheaper) <= len(best):
             best = cheaper
