@@ -12,7 +12,8 @@ Flow:
    every chosen sentence passes (the count alone while fragments turn up, then with the
    secondary cost, whose new picks are checked the same way). Dropping sentences only raises
    the optimum, so the last answer is optimal (or within its bound) for the pool without any
-   fragment, at a fraction of the cost of parsing every sentence. A list word whose pool sentences all failed is « only_fragments ».
+   fragment, at a fraction of the cost of parsing every sentence. A list word whose pool
+   sentences all failed is « only_fragments ».
 
 ``progress(percent, step)`` is told after each round; ``cancelled()`` is asked between rounds.
 """
