@@ -1,7 +1,7 @@
 """learning sets: word_lists and decks (issue 13)
 
 Revision ID: 0013_decks
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-07 12:55:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_decks"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -74,9 +74,11 @@ def goes_async(page_count: int, settings: Settings) -> bool:
 def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
     """Validate the file and estimate its cost (raises ``InputError`` for a bad file)."""
     from frenchnovel.pipeline.plan import estimate_characters
-    from frenchnovel.pipeline.validate import validate_pdf
+    from frenchnovel.pipeline.validate import validate_document
 
-    info = validate_pdf(path, max_bytes=settings.max_file_size_bytes, max_pages=settings.max_pages)
+    info = validate_document(
+        path, max_bytes=settings.max_file_size_bytes, max_pages=settings.max_pages
+    )
     characters = estimate_characters(path, info.page_count)
     tokens = estimate_tokens(characters)
     if options.engine != "local":
