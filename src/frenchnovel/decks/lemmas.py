@@ -130,7 +130,7 @@ def lemmas_of(form: str, after: str = "") -> tuple[str, ...]:
         return (ELISIONS[form],)
     if form == "grand'":
         return ("grand",)  # « grand'chose », « grand'mère », « grand'peine »
-    if form == "des" and after and after not in VERB_CONTEXT:
+    if form == "des" and after and after not in VERB_CONTEXT and not _finite(after):
         return ("de", "le")  # « l'époque des pluies »: after a noun, « de les »
     if form in CONTRACTIONS:
         return CONTRACTIONS[form]
@@ -139,12 +139,30 @@ def lemmas_of(form: str, after: str = "") -> tuple[str, ...]:
         return (OVERRIDES[form],)
     lemma = simplemma.lemmatize(form, lang=LANG).lower()
     if not noun_slot and (lemma == form or lemma in _bare(form)):
-        verb = _verb_of_participle(form, gerund=after == "en")
+        verb = _verb_of_participle(form, gerund=after == "en") or _verb_of_past(form)
         if verb is None and after in CLITICS:
             verb = _verb_of_present(form)
         if verb:
             return (verb,)
     return (lemma,)
+
+
+def _finite(word: str) -> bool:
+    """A conjugated verb (« apercevait », « donna »), not a participle (« poudrée »)."""
+    lemma = simplemma.lemmatize(word, lang=LANG).lower()
+    verbal = lemma != word and lemma.endswith(("er", "ir", "re", "oir"))
+    return verbal and not _PARTICIPLE.match(word) and not word.endswith("ant")
+
+
+def _verb_of_past(form: str) -> str | None:
+    """« poussa », « poussèrent », « poussait » that simplemma leaves as they are."""
+    if known_form(form):
+        return None  # « cela », « voilà »: words of their own
+    for ending in ("èrent", "aient", "ait", "a"):
+        if form.endswith(ending) and len(form) > len(ending) + 2:
+            verb = form[: -len(ending)] + "er"
+            return verb if verb in _dictionary_lemmas() else None
+    return None
 
 
 VERB_READINGS = frozenset({"sommes", "avions", "vit", "vis", "lut", "fût"})
@@ -249,8 +267,30 @@ NOT_PARTICIPLES = frozenset(
 )
 
 
+# After an auxiliary, a clitic or one of these adverbs a participle is a verb (« avait tant
+# envié »); after a noun, without a complement, an adjective (« un tapis bariolé »).
+TRANSPARENT = frozenset(
+    "tant bien déjà pas point jamais toujours encore mieux mal tout enfin donc ne n' se s'".split()
+)
+PARTICIPLE_COMPLEMENTS = frozenset(
+    "à au aux de d' des du par sur dans en chez sous avec pour vers contre entre".split()
+)
+
+
 def _in_context(lower: str, previous: str, following: str) -> tuple[str, ...]:
     found = lemmas_of(lower, previous)
+    if (
+        found[0] != lower
+        and _verb_of_participle(lower, gerund=False) == found[0]
+        and previous
+        and previous not in TRANSPARENT
+        and previous not in CLITICS
+        and lemmas_of(previous)[0] not in ("avoir", "être")
+        and following not in PARTICIPLE_COMPLEMENTS
+    ):
+        match = _PARTICIPLE.match(lower)
+        assert match is not None  # _verb_of_participle matched it
+        return (match.group(1) + match.group(2)[0],)  # the adjective: « variées » → « varié »
     if (
         found == (lower,)
         and lower.endswith("ant")
