@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup services chromium test test-fast lint typecheck format serve worker beat flower \
-        bench-pipeline bench-quality bench-service bench-llm bench-decks reliability-report clean
+        bench-pipeline bench-books bench-quality bench-service bench-llm bench-estimate bench-load bench-decks reliability-report clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-20s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ flower: setup ## Start Flower on port 5555
 bench-pipeline: setup ## Pages/s of extract and of the whole pipeline, 1 and 2 workers, peak memory
 	$(BIN)/python bench/pipeline.py
 
+bench-books: setup ## EPUB and PDF books: word recall and chapters found, per tool that made them
+	$(BIN)/python bench/books.py
+
 bench-quality: setup ## Segmentation F1, rewriting quality against references, the parser on literary French
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/parser.py
@@ -68,6 +71,12 @@ bench-service: setup services ## Service wall time vs in-process, 202 latency, p
 
 bench-llm: setup services ## LLM engine throughput against the fake Gemini, vs the lower bound
 	$(BIN)/python bench/llm.py
+
+bench-estimate: setup ## Cost of counting every page for the estimate (2,000 pages) vs the old sample
+	$(BIN)/python bench/estimate_cost.py
+
+bench-load: setup services ## /health and poll latency while 45 uploads and 50 estimates wait (a real serve)
+	$(BIN)/python bench/load.py
 
 reliability-report: setup services ## Run the reliability suites and print one table
 	$(BIN)/python bench/reliability_report.py

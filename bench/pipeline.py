@@ -27,7 +27,7 @@ from frenchnovel.pipeline.document import open_source, process_document
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.paragraphs import paragraphs_around
 from frenchnovel.pipeline.segment import segment
-from tests.support.render import render_novel
+from tests.support.render import CORPUS_TEXT, render_novel
 
 MB = 1024 * 1024
 
@@ -68,6 +68,9 @@ def measured(rows: list[tuple[str, int, float, int]], label: str, pages: int) ->
         yield
         seconds = time.perf_counter() - started
     rows.append((label, pages, seconds, memory.peak))
+
+
+CORPUS = CORPUS_TEXT.parent
 
 
 def pdfium_text_only(path: Path) -> int:
@@ -119,6 +122,13 @@ def main() -> None:
             extract_all(novel.path)
         with measured(rows, "extract + segment", pages):
             extract_all(novel.path, segment)
+        epub = CORPUS / "epub" / "maupassant_bel-ami_pandoc.epub"
+        if epub.exists():  # an EPUB's « pages » are its sections (spine documents, chapters)
+            sections = open_source(epub).page_count
+            with measured(rows, "EPUB extract (Bel-Ami, pandoc), sections", sections):
+                extract_all(epub)
+            with measured(rows, "EPUB extract + segment, sections", sections):
+                extract_all(epub, segment)
         settings = Settings()
         for workers in args.workers:
             label = f"whole pipeline, local engine, {workers} worker{'s' * (workers > 1)}"

@@ -51,7 +51,7 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
 @app.command()
 @friendly_errors
 def process(
-    file: Annotated[Path, typer.Argument(help="A .pdf or .txt novel.")],
+    file: Annotated[Path, typer.Argument(help="A novel: PDF, EPUB or .txt.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Output .json .csv .xlsx .txt")],
     word_limit: Annotated[int, typer.Option(help="Longest sentence kept as is, in words.")] = 8,
     min_length: Annotated[int, typer.Option(help="Shortest piece, in words.")] = 2,

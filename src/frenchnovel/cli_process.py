@@ -27,7 +27,7 @@ def run_process(
     chunk_size: int | None = None,
     progress: bool = True,
 ) -> None:
-    """Process ``file`` (.pdf or .txt) with the job ``settings`` and write ``output``.
+    """Process ``file`` (PDF, EPUB or .txt) with the job ``settings`` and write ``output``.
 
     Bad input raises a ``FrenchNovelError`` (the CLI prints it as one line and exits 2).
     """

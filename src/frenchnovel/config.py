@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     job_retention_hours: int = Field(24, ge=1)
     rate_limit_submissions: int = Field(10, ge=1)
     max_concurrent_jobs_per_user: int = Field(3, ge=1)
+    rate_limit_estimates: int = Field(60, ge=1)
+    # Uploads and estimates that may wait for a PDF check, and small jobs for a processing
+    # slot, without holding a thread; past it, 429 SERVER_BUSY with Retry-After.
+    max_waiting_requests: int = Field(50, ge=0, le=10_000)
+    # What reading one page may cost when a file is checked, in CPU seconds: a check of N
+    # pages may use N × this (at least 100 pages' worth) before it is refused (PDF_TOO_COMPLEX).
+    pdf_check_seconds_per_page: float = Field(0.01, gt=0, le=10)
     monthly_credit_grant: int = Field(10_000, ge=0)
     credit_overdraft_floor: int = Field(-100, le=0)
 

@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     NO_TEXT_LAYER = "NO_TEXT_LAYER"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     TOO_MANY_PAGES = "TOO_MANY_PAGES"
+    PDF_TOO_COMPLEX = "PDF_TOO_COMPLEX"
     INVALID_SETTINGS = "INVALID_SETTINGS"
     INSUFFICIENT_CREDITS = "INSUFFICIENT_CREDITS"
     RATE_LIMITED = "RATE_LIMITED"
@@ -23,10 +24,18 @@ class ErrorCode(StrEnum):
     INVALID_JOB_STATUS = "INVALID_JOB_STATUS"
     JOB_CANCELLED = "JOB_CANCELLED"
     TOO_MANY_JOBS = "TOO_MANY_JOBS"
+    SERVER_BUSY = "SERVER_BUSY"
     CHUNK_PROCESSING_ERROR = "CHUNK_PROCESSING_ERROR"
     TASK_TIMEOUT = "TASK_TIMEOUT"
     ENGINE_ERROR = "ENGINE_ERROR"
     PROCESSING_ERROR = "PROCESSING_ERROR"
+    INVALID_EPUB = "INVALID_EPUB"  # not an EPUB: broken archive, no package, no spine
+    MALFORMED_EPUB = "MALFORMED_EPUB"  # a document of the EPUB is not well-formed XML
+    EPUB_XML_ENTITIES = "EPUB_XML_ENTITIES"  # entity declarations (expansion, external files)
+    UNSAFE_EPUB_PATH = "UNSAFE_EPUB_PATH"  # a name that leaves the archive (../, /, C:)
+    EPUB_TOO_LARGE = "EPUB_TOO_LARGE"  # unpacks to too much: a zip bomb
+    ENCRYPTED_EPUB = "ENCRYPTED_EPUB"  # DRM: the text documents are encrypted
+    EMPTY_EPUB = "EMPTY_EPUB"  # no text in its reading order
 
 
 class FrenchNovelError(Exception):

@@ -18,7 +18,8 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "txt": "text/plain; charset=utf-8",
 }
-CSV_COLUMNS = ("index", "text", "original", "page", "rewritten", "over_limit")
+CSV_COLUMNS = ("index", "text", "original", "page", "rewritten", "over_limit", "chapter")
+CHAPTER_COLUMNS = ("index", "title", "part", "first_sentence", "page")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # refused by the XLSX format
 
 
@@ -26,9 +27,9 @@ def render_result(result: Result, fmt: str) -> bytes:
     """The result in ``fmt`` (json, csv, xlsx or txt) as bytes; UTF-8 for the text formats.
 
     JSON is the result JSON of DESIGN.md; CSV has the columns
-    index,text,original,page,rewritten,over_limit (the last two as true/false); XLSX has the same
-    columns on a sheet « sentences » and the stats on a sheet « stats »; TXT is one short sentence
-    a line.
+    index,text,original,page,rewritten,over_limit,chapter (the flags as true/false); XLSX has the
+    same columns on a sheet « sentences », the chapters on a sheet « chapters » and the stats on
+    a sheet « stats »; TXT is one short sentence a line.
     """
     fmt = fmt.lower().lstrip(".")
     if fmt == "json":
@@ -49,9 +50,9 @@ def write_result(result: Result, path: Path) -> None:
     path.write_bytes(data)
 
 
-def _rows(result: Result) -> list[tuple[int, str, str, int, bool, bool]]:
+def _rows(result: Result) -> list[tuple[int, str, str, int, bool, bool, int]]:
     return [
-        (i, s.text, s.original, s.page, s.rewritten, s.over_limit)
+        (i, s.text, s.original, s.page, s.rewritten, s.over_limit, s.chapter)
         for i, s in enumerate(result.sentences)
     ]
 
@@ -60,8 +61,8 @@ def _csv(result: Result) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for *row, rewritten, over_limit in _rows(result):
-        writer.writerow((*row, _flag(rewritten), _flag(over_limit)))
+    for *row, rewritten, over_limit, chapter in _rows(result):
+        writer.writerow((*row, _flag(rewritten), _flag(over_limit), chapter))
     return buffer.getvalue()
 
 
@@ -86,6 +87,12 @@ def _xlsx(result: Result) -> bytes:
                 cell.data_type = "s"  # text, even when it starts with = (never a formula)
             cells.append(cell)
         sheet.append(cells)
+    chapters = book.create_sheet("chapters")
+    chapters.append(list(CHAPTER_COLUMNS))
+    for c in result.chapters:
+        chapters.append(
+            [c.index, _ILLEGAL.sub("", c.title), _ILLEGAL.sub("", c.part), c.first_sentence, c.page]
+        )
     stats = book.create_sheet("stats")
     stats.append(["page_count", result.page_count])
     for key, value in result.to_dict()["stats"].items():

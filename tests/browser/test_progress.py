@@ -75,7 +75,7 @@ def test_a_reader_watches_a_long_novel_advance_to_completion(
     modes = page.evaluate("window.seenModes")
     assert LIVE in modes and POLLING not in modes, f"the event stream was not used: {modes}"
     # Thousands of sentences, one page of rows in the document.
-    expect(page.locator("#results-body tr")).to_have_count(25)
+    expect(page.locator("#results-body tr.sentence")).to_have_count(25)
     page.click("#pager-last")
     expect(page.locator("#pager-next")).to_be_disabled()
     shot(page, "10-long-novel-last-page", top="#results")

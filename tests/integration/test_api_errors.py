@@ -163,7 +163,9 @@ def test_a_job_beyond_the_overdraft_floor_is_refused(
     answer = upload(client, broke, small_pdf)
 
     assert error_of(answer) == (402, "INSUFFICIENT_CREDITS")
-    assert client.get("/api/v1/jobs", headers=broke.headers).json()["total"] == 0
+    # The upload was admitted before its file was read: it stays as a failed job, free.
+    [job] = client.get("/api/v1/jobs", headers=broke.headers).json()["jobs"]
+    assert (job["status"], job["error"]["code"]) == ("failed", "INSUFFICIENT_CREDITS")
     assert client.get("/api/v1/me/credits", headers=broke.headers).json()["balance"] == -100
 
 

@@ -73,7 +73,15 @@ def test_the_result_downloads_in_every_format(
     assert json.loads(as_json.content)["sentences"] == body["sentences"]
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert [r["text"] for r in rows] == [s["text"] for s in body["sentences"]]
-    assert list(rows[0]) == ["index", "text", "original", "page", "rewritten", "over_limit"]
+    assert list(rows[0]) == [
+        "index",
+        "text",
+        "original",
+        "page",
+        "rewritten",
+        "over_limit",
+        "chapter",
+    ]
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet.max_row >= len(body["sentences"])
     assert body["sentences"][0]["text"] in as_txt.content.decode("utf-8")

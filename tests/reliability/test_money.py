@@ -68,13 +68,16 @@ def _submit_or_drop(stack: ServiceStack, reader: Reader, pdf: Path) -> httpx.Res
 
 
 def _job_ids(stack: ServiceStack, email: str) -> list[str]:
+    """The user's jobs that were given work (an upload refused for its cost stays as a failed
+    job, admitted before its file was read: it reserved nothing)."""
     from sqlalchemy import select
 
     from frenchnovel.storage.models import Job
 
+    refused = Job.error_code.is_not_distinct_from("INSUFFICIENT_CREDITS")
     with stack.sessions() as session:
         user_id = session.scalar(select(User.id).where(User.email == email))
-        return list(session.scalars(select(Job.id).where(Job.user_id == user_id)))
+        return list(session.scalars(select(Job.id).where(Job.user_id == user_id, ~refused)))
 
 
 def test_fifty_submissions_at_once_accept_exactly_what_the_credits_cover(

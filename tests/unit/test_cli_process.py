@@ -103,8 +103,9 @@ def test_candide_becomes_a_csv_and_an_xlsx_with_the_same_sentences(
 ) -> None:
     with candide_outputs["csv"][0].open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert tuple(rows[0]) == ("index", "text", "original", "page", "rewritten", "over_limit")
-    assert len(rows) > 1000 and rows[0]["page"] == "5"
+    columns = ("index", "text", "original", "page", "rewritten", "over_limit", "chapter")
+    assert tuple(rows[0]) == columns
+    assert len(rows) > 1000 and rows[0]["page"] == "5" and rows[0]["chapter"] == "1"
     sheet = load_workbook(candide_outputs["xlsx"][0], read_only=True)["sentences"]
     texts = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert texts == [row["text"] for row in rows]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from frenchnovel.errors import SettingsError
 from frenchnovel.export import CSV_COLUMNS, render_result, write_result
-from frenchnovel.pipeline.result import OutputSentence, Result, Stats
+from frenchnovel.pipeline.result import Chapter, OutputSentence, Result, Stats
 
 LONG = (
     "Candide, qui tremblait comme un philosophe, se cacha du mieux qu’il put "
@@ -23,18 +23,23 @@ LONG = (
 @pytest.fixture
 def result() -> Result:
     sentences = [
-        OutputSentence("« Oui », dit-il.", "« Oui », dit-il.", 5, False),
-        OutputSentence("Candide tremblait comme un philosophe.", LONG, 6, True),
-        OutputSentence("Il se cacha du mieux qu’il put.", LONG, 6, True),
-        OutputSentence(LONG, LONG, 6, False, over_limit=True),
+        OutputSentence("« Oui », dit-il.", "« Oui », dit-il.", 5, False, chapter=1),
+        OutputSentence("Candide tremblait comme un philosophe.", LONG, 6, True, chapter=2),
+        OutputSentence("Il se cacha du mieux qu’il put.", LONG, 6, True, chapter=2),
+        OutputSentence(LONG, LONG, 6, False, over_limit=True, chapter=2),
         OutputSentence(
-            "=SOMME(A1) n’est pas une formule…", "=SOMME(A1) n’est pas une formule…", 7, False
+            "=SOMME(A1) n’est pas une formule…",
+            "=SOMME(A1) n’est pas une formule…",
+            7,
+            False,
+            chapter=2,
         ),
     ]
+    chapters = [Chapter(1, "", "", 0, 5), Chapter(2, "Chapitre II", "Première partie", 1, 6)]
     stats = Stats(
         source_sentences=4, sentences=5, rewritten=1, over_limit=1, tokens=42, seconds=1.5
     )
-    return Result(sentences, 90, stats)
+    return Result(sentences, 90, stats, chapters, "Candide\n\nTable", "À propos")
 
 
 def test_json_is_the_documented_result_shape(result: Result) -> None:
@@ -47,8 +52,17 @@ def test_json_is_the_documented_result_shape(result: Result) -> None:
         "page": 6,
         "rewritten": True,
         "over_limit": False,
+        "chapter": 2,
     }
     assert data["sentences"][3]["over_limit"] is True
+    assert data["chapters"][1] == {
+        "index": 2,
+        "title": "Chapitre II",
+        "part": "Première partie",
+        "first_sentence": 1,
+        "page": 6,
+    }
+    assert data["front_matter"] == "Candide\n\nTable" and data["back_matter"] == "À propos"
     assert set(data["stats"]) == {
         "image_only_pages",
         "source_sentences",
@@ -66,7 +80,7 @@ def test_json_is_the_documented_result_shape(result: Result) -> None:
 
 def test_csv_has_the_documented_columns_and_french_text_intact(result: Result) -> None:
     text = render_result(result, "csv").decode("utf-8")
-    assert text.splitlines()[0] == "index,text,original,page,rewritten,over_limit"
+    assert text.splitlines()[0] == "index,text,original,page,rewritten,over_limit,chapter"
     rows = list(csv.DictReader(io.StringIO(text)))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert rows[0] == {
@@ -76,6 +90,7 @@ def test_csv_has_the_documented_columns_and_french_text_intact(result: Result) -
         "page": "5",
         "rewritten": "false",
         "over_limit": "false",
+        "chapter": "1",
     }
     assert rows[2]["original"] == LONG and rows[2]["rewritten"] == "true"
     assert rows[3]["over_limit"] == "true"
@@ -87,8 +102,10 @@ def test_xlsx_holds_the_same_rows_and_never_a_formula(result: Result, tmp_path: 
     book = load_workbook(path)
     rows = list(book["sentences"].iter_rows(values_only=True))
     assert rows[0] == CSV_COLUMNS
-    assert rows[2] == (1, "Candide tremblait comme un philosophe.", LONG, 6, True, False)
-    assert rows[4] == (3, LONG, LONG, 6, False, True)
+    assert rows[2] == (1, "Candide tremblait comme un philosophe.", LONG, 6, True, False, 2)
+    assert rows[4] == (3, LONG, LONG, 6, False, True, 2)
+    chapters = list(book["chapters"].iter_rows(values_only=True))
+    assert chapters[2] == (2, "Chapitre II", "Première partie", 1, 6)
     assert rows[5][1] == "=SOMME(A1) n’est pas une formule…"
     assert book["sentences"].cell(6, 2).data_type == "s"
     stats = list(book["stats"].iter_rows(values_only=True))

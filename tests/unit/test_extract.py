@@ -66,12 +66,14 @@ def test_candide_sentences_point_at_the_page_they_start_on(candide: Result) -> N
     assert pages == sorted(pages)
 
 
-def test_candide_chapter_labels_stand_apart_from_their_larger_titles(candide: Result) -> None:
+def test_candide_chapter_labels_and_titles_are_headings_not_sentences(candide: Result) -> None:
     texts = [s.text for s in candide.sentences]
-    assert "Chapitre premier" in texts
+    titles = [c.title for c in candide.chapters]
     title = "Comment Candide fut élevé dans un beau château et comment il fut chassé d’icelui"
-    assert title in texts
-    assert "Chapitre II" in texts and "Ce que devint Candide parmi les Bulgares" in texts
+    assert titles[0] == f"Chapitre premier — {title}"
+    assert "Chapitre II — Ce que devint Candide parmi les Bulgares" in titles
+    assert "Chapitre premier" not in texts and title not in texts
+    assert candide.sentences[candide.chapters[1].first_sentence].chapter == 2
 
 
 def test_fleurs_du_mal_running_header_never_appears_in_a_sentence(fleurs: Result) -> None:

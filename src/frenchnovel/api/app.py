@@ -13,10 +13,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frenchnovel.api import metrics
 from frenchnovel.api.errors import install_error_handlers
+from frenchnovel.api.gates import install_gates
 from frenchnovel.api.instance import heartbeat
 from frenchnovel.api.routes import credits, decks, events, health, jobs, pdf
 from frenchnovel.api.routes import settings as settings_routes
 from frenchnovel.api.schemas import ErrorBody
+from frenchnovel.api.throttle import EstimateThrottle
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.jobs.orphans import new_identity
 from frenchnovel.jobs.sync import RewriterFactory
@@ -86,6 +88,10 @@ def create_app(
     app.state.sessions = get_sessions(settings)
     app.state.rewriter_factory = rewriter_factory or get_rewriter
     app.state.broker = "not configured"
+    install_gates(app, settings)
+    app.state.estimate_throttle = EstimateThrottle(
+        settings.rate_limit_estimates, settings.max_concurrent_jobs_per_user
+    )
     install_error_handlers(app)
     app.add_middleware(metrics.LatencyMiddleware)
     app.add_middleware(SecurityHeaders)

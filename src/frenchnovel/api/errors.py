@@ -26,6 +26,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.NO_TEXT_LAYER: 422,
     ErrorCode.FILE_TOO_LARGE: 413,
     ErrorCode.TOO_MANY_PAGES: 413,
+    # Reading the file took longer than its pages may (PDF_CHECK_SECONDS_PER_PAGE each).
+    ErrorCode.PDF_TOO_COMPLEX: 422,
     ErrorCode.INVALID_SETTINGS: 422,
     ErrorCode.INSUFFICIENT_CREDITS: 402,
     ErrorCode.RATE_LIMITED: 429,
@@ -34,10 +36,20 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.INVALID_JOB_STATUS: 409,
     ErrorCode.JOB_CANCELLED: 409,
     ErrorCode.TOO_MANY_JOBS: 429,
+    # Every slot taken and the waiting line full: a 4xx with Retry-After, like the rate limits,
+    # so that a client backs off; the service itself is healthy.
+    ErrorCode.SERVER_BUSY: 429,
     ErrorCode.CHUNK_PROCESSING_ERROR: 500,
     ErrorCode.TASK_TIMEOUT: 504,
     ErrorCode.ENGINE_ERROR: 502,
     ErrorCode.PROCESSING_ERROR: 500,
+    ErrorCode.INVALID_EPUB: 400,
+    ErrorCode.MALFORMED_EPUB: 400,
+    ErrorCode.EPUB_XML_ENTITIES: 400,
+    ErrorCode.UNSAFE_EPUB_PATH: 400,
+    ErrorCode.EPUB_TOO_LARGE: 413,
+    ErrorCode.ENCRYPTED_EPUB: 400,
+    ErrorCode.EMPTY_EPUB: 400,
 }
 
 # Codes of the HTTP layer itself (no project error behind them).

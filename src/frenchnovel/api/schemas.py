@@ -31,6 +31,15 @@ class SentenceView(BaseModel):
         description="More words than the limit: the engine kept a clause whole rather than "
         "break it into fragments.",
     )
+    chapter: int = Field(0, description="The chapter it belongs to, from 1 (see chapters).")
+
+
+class ChapterView(BaseModel):
+    index: int = Field(description="From 1, in reading order.")
+    title: str = Field(description="The heading, or the part's title, or empty before any.")
+    part: str = Field(description="The title of the part it belongs to, or empty.")
+    first_sentence: int = Field(description="The index of its first sentence.")
+    page: int = Field(description="Where it starts: a PDF page, an EPUB section.")
 
 
 class JobError(BaseModel):
@@ -116,6 +125,9 @@ class ProcessedAnswer(BaseModel):
     reused_from_job_id: str | None = None
     page_count: int
     sentences: list[SentenceView]
+    chapters: list[ChapterView] = []
+    front_matter: str = Field("", description="Title pages, contents, notices: not sentences.")
+    back_matter: str = Field("", description="Colophons, notes, contents at the end.")
     stats: dict[str, Any] = Field(
         description="image_only_pages, source_sentences, sentences, rewritten, over_limit "
         "(sentences over the limit), fallbacks, tokens, engine, model, seconds."

@@ -91,16 +91,7 @@ def submit(
     )
     job = _job_from(submission, user_id, now)
     if twin is not None:
-        job.status = JobStatus.COMPLETED.value
-        job.is_async = False
-        job.reused_from_job_id = twin.id
-        job.result_path = twin.result_path
-        job.total_chunks = job.completed_chunks = 0
-        job.progress_percent = 100
-        job.current_step = "reused"
-        job.actual_tokens = job.actual_credits = 0
-        job.source_sentences, job.sentence_count = twin.source_sentences, twin.sentence_count
-        job.started_at = job.finished_at = now
+        mark_reused(job, twin, now)
         session.add(job)
         session.flush()
         return SubmitOutcome(job=job, reused=True)
@@ -109,19 +100,38 @@ def submit(
         job.api_instance_id = api_instance_id
     session.add(job)
     session.flush()
+    open_work(session, job=job, submission=submission, settings=settings)
+    return SubmitOutcome(job=job, reused=False)
+
+
+def mark_reused(job: Job, twin: Job, now: datetime) -> None:
+    """Make ``job`` a completed copy of its finished twin's result: no work, no charge."""
+    job.status = JobStatus.COMPLETED.value
+    job.is_async = False
+    job.reused_from_job_id = twin.id
+    job.result_path = twin.result_path
+    job.total_chunks = job.completed_chunks = 0
+    job.progress_percent = 100
+    job.current_step = "reused"
+    job.actual_tokens = job.actual_credits = 0
+    job.source_sentences, job.sentence_count = twin.source_sentences, twin.sentence_count
+    job.started_at = job.finished_at = now
+
+
+def open_work(session: Session, *, job: Job, submission: Submission, settings: Settings) -> None:
+    """The chunk rows of a new job and its credit reservation (user row lock held)."""
     session.add_all(
         JobChunk(job_id=job.id, index=i, first_page=first, last_page=last)
         for i, (first, last) in enumerate(submission.chunks)
     )
     credits.reserve(
         session,
-        user_id=user_id,
+        user_id=job.user_id,
         job_id=job.id,
         amount=submission.estimated_credits,
         floor=settings.credit_overdraft_floor,
     )
     session.flush()
-    return SubmitOutcome(job=job, reused=False)
 
 
 def start(session: Session, *, job_id: str, step: str = "processing") -> bool:

@@ -72,14 +72,27 @@ def goes_async(page_count: int, settings: Settings) -> bool:
 
 
 def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
-    """Validate the file and estimate its cost (raises ``InputError`` for a bad file)."""
+    """Validate the file and estimate its cost (raises ``InputError`` for a bad file).
+
+    The kind (PDF, EPUB or text) is read from the bytes, whatever the upload's name. The
+    characters of every page are counted, so a file cannot hide its text from the estimate;
+    the whole check holds PDFium once and is refused with ``PDF_TOO_COMPLEX`` past its budget
+    (``PDF_CHECK_SECONDS_PER_PAGE`` × pages of CPU time, see ``pipeline.budget``).
+    """
+    from frenchnovel.pipeline.budget import CheckBudget
+    from frenchnovel.pipeline.pdfium_lock import PDFIUM
     from frenchnovel.pipeline.plan import estimate_characters
     from frenchnovel.pipeline.validate import validate_document
 
-    info = validate_document(
-        path, max_bytes=settings.max_file_size_bytes, max_pages=settings.max_pages
-    )
-    characters = estimate_characters(path, info.page_count)
+    budget = CheckBudget(settings.pdf_check_seconds_per_page)
+    with PDFIUM:
+        info = validate_document(
+            path,
+            max_bytes=settings.max_file_size_bytes,
+            max_pages=settings.max_pages,
+            budget=budget,
+        )
+        characters = estimate_characters(path, info.page_count, budget)
     tokens = estimate_tokens(characters)
     if options.engine != "local":
         # The LLM engines send only the sentences over the limit: price those requests.

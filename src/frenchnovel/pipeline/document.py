@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from frenchnovel.errors import Cancelled
 from frenchnovel.pipeline.extract import PdfSource, Source
+from frenchnovel.pipeline.kinds import document_kind
 from frenchnovel.pipeline.merge import merge_chunks
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.paragraphs import paragraphs_around
@@ -22,7 +23,8 @@ from frenchnovel.pipeline.plan import plan_chunks
 from frenchnovel.pipeline.result import ChunkResult, OutputSentence, Result
 from frenchnovel.pipeline.rewrite import CancelCheck, Rewriter, get_rewriter
 from frenchnovel.pipeline.segment import segment
-from frenchnovel.pipeline.validate import TEXT_SUFFIXES, validate_document
+from frenchnovel.pipeline.structure import TEXT, BookParts
+from frenchnovel.pipeline.validate import validate_document
 from frenchnovel.pipeline.words import count_words
 
 if TYPE_CHECKING:
@@ -35,8 +37,13 @@ Progress = Callable[[int, int], None]
 
 
 def open_source(path: Path, *, fix_hyphenation: bool = True) -> Source:
-    """The document at ``path`` as pages of paragraph fragments (.txt or PDF)."""
-    if path.suffix.lower() in TEXT_SUFFIXES:
+    """The document at ``path`` as pages of paragraph fragments (PDF, EPUB or .txt)."""
+    kind = document_kind(path)
+    if kind == "epub":
+        from frenchnovel.pipeline.epub.source import EpubSource
+
+        return EpubSource(path)
+    if kind == "text":
         from frenchnovel.pipeline.textfile import TextSource
 
         return TextSource(path)
@@ -70,9 +77,14 @@ def process_chunk(
     doc = open_source(path, fix_hyphenation=options.fix_hyphenation) if source is None else source
     try:
         found: list[tuple[str, int]] = []
+        book = BookParts()
         for paragraph in paragraphs_around(
             doc, first_page, last_page, fix_hyphenation=options.fix_hyphenation
         ):
+            if paragraph.kind != TEXT:
+                if first_page <= paragraph.pages[0] <= last_page:
+                    book.add(paragraph.kind, paragraph.text, paragraph.pages[0], at=len(found))
+                continue
             for start, end in segmenter(paragraph.text):
                 page = paragraph.page_at(start)
                 if first_page <= page <= last_page:
@@ -85,7 +97,9 @@ def process_chunk(
     limit = options.sentence_length_limit
     sentences: list[OutputSentence] = []
     rewritten = 0
+    starts: list[int] = []  # the first output sentence of each source sentence
     for (text, page), pieces in zip(found, outcome.pieces, strict=True):
+        starts.append(len(sentences))
         pieces = pieces or [text]
         changed = pieces != [text]
         rewritten += changed
@@ -104,6 +118,9 @@ def process_chunk(
         fallbacks=outcome.fallbacks,
         tokens=outcome.tokens,
         seconds=round(time.perf_counter() - started, 3),
+        headings=book.headings(starts, len(sentences)),
+        front_matter=book.front,
+        back_matter=book.back,
     )
 
 

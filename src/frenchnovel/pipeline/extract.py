@@ -27,6 +27,7 @@ _INDENT = 0.5  # of a line's height: how far right a line starts to count as ind
 _SHORT = 1.5  # of a line's height: how far from the right margin a line ends to count as short
 _GAP = 1.6  # of the usual line pitch: a larger vertical gap separates paragraphs (or stanzas)
 _SAME_TYPE = 0.15  # relative difference of line heights within which two lines share a type size
+_DISPLAY = 1.25  # of the body's line height: a line this much taller is display type (a heading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,15 @@ class PageText:
     opens_indented: bool = False  # the first line is indented: it starts a paragraph
     closes_paragraph: bool = True  # the last line is short and ends a sentence
     image_only: bool = False
+    # what each fragment is (``structure.TEXT``, ``PART``, ``CHAPTER``, ``FRONT``, ``BACK``);
+    # empty until known: the book-structure rules then decide (see ``paragraphs``)
+    kinds: tuple[str, ...] = ()
+    # fragments set off as display type (centred, or larger than the body): heading candidates
+    displayed: tuple[bool, ...] = ()
+
+    def kind(self, index: int) -> str:
+        """What fragment ``index`` is: text unless ``kinds`` says otherwise."""
+        return self.kinds[index] if index < len(self.kinds) else "text"
 
 
 class Source(Protocol):
@@ -126,13 +136,19 @@ def page_from_lines(number: int, lines: Sequence[Line], *, fix_hyphenation: bool
         inset_left, inset_right = line.left - margin_left, margin_right - line.right
         return indented(line) and abs(inset_left - inset_right) < 2 * height
 
+    def display(line: Line) -> bool:
+        # set off from the body by a larger type (a heading; a running header is not larger)
+        return line.height > _DISPLAY * height
+
     def one_heading(a: Line, b: Line) -> bool:
-        # centred lines in the same type: « Chapitre premier » over a larger title is two
+        # centred lines, or display lines (a long title wrapped), in the same type:
+        # « Chapitre premier » over a larger title is two
         same_type = abs(a.height - b.height) <= _SAME_TYPE * max(a.height, b.height)
-        return centred(a) and centred(b) and same_type
+        return same_type and ((centred(a) and centred(b)) or (display(a) and display(b)))
 
     fragments: list[str] = []
-    current = lines[0].text
+    displayed: list[bool] = []
+    current, shown = lines[0].text, display(lines[0])
     for previous, line in itertools.pairwise(lines):
         step = previous.top - line.top
         # larger type (headings) is set with a proportionally larger pitch
@@ -144,13 +160,17 @@ def page_from_lines(number: int, lines: Sequence[Line], *, fix_hyphenation: bool
             broken = starts or closes(previous) or step > _GAP * usual or step < -usual
         if broken:
             fragments.append(current)
-            current = line.text
+            displayed.append(shown)
+            current, shown = line.text, display(line)
         else:
             current = join_lines(current, line.text, fix_hyphenation=fix_hyphenation)
+            shown = shown and display(line)
     fragments.append(current)
+    displayed.append(shown)
     return PageText(
         number,
         tuple(fragments),
         opens_indented=indented(lines[0]),
         closes_paragraph=closes(lines[-1]),
+        displayed=tuple(displayed),
     )

@@ -1,7 +1,8 @@
 """Merging chunk results into the result of the whole document.
 
 Each chunk already holds exactly the sentences that start on its pages, so merging is ordering
-by page and adding up the counters; a gap or an overlap between chunks is a bug and is refused.
+by page, adding up the counters and numbering the chapters (``chapters``); a gap or an overlap
+between chunks is a bug and is refused.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from frenchnovel.errors import ErrorCode, FrenchNovelError
+from frenchnovel.pipeline.chapters import number_chapters
 from frenchnovel.pipeline.result import ChunkResult, Result, Stats
 
 
@@ -35,7 +37,7 @@ def merge_chunks(
             f"the chunks cover pages 1-{expected - 1} of {page_count}",
             code=ErrorCode.CHUNK_PROCESSING_ERROR,
         )
-    sentences = [sentence for chunk in ordered for sentence in chunk.sentences]
+    sentences, chapters = number_chapters(ordered)
     stats = Stats(
         image_only_pages=sum(c.image_only_pages for c in ordered),
         source_sentences=sum(c.source_sentences for c in ordered),
@@ -48,4 +50,6 @@ def merge_chunks(
         model=model,
         seconds=round(sum(c.seconds for c in ordered), 3),
     )
-    return Result(sentences, page_count, stats)
+    front = "\n\n".join(text for chunk in ordered for text in chunk.front_matter)
+    back = "\n\n".join(text for chunk in ordered for text in chunk.back_matter)
+    return Result(sentences, page_count, stats, chapters, front, back)

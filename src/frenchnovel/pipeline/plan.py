@@ -1,4 +1,4 @@
-"""Planning: which page ranges become chunks, and a cheap size estimate for the credits.
+"""Planning: which page ranges become chunks, and the size of the text for the credits.
 
 Fan-out is bounded: whatever the configured chunk size, a book never becomes more than
 ``MAX_CHUNKS`` chunks; the chunk size grows instead (2,000 pages in 5-page chunks become 100
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from frenchnovel.pipeline.budget import CheckBudget, unlimited
+from frenchnovel.pipeline.kinds import document_kind
 from frenchnovel.pipeline.pdfium_lock import PDFIUM
-from frenchnovel.pipeline.validate import TEXT_SUFFIXES
 
 MAX_CHUNKS = 100
-_ESTIMATE_SAMPLE = 16  # pages read to estimate the characters of the whole book
 
 
 def plan_chunks(
@@ -35,24 +35,37 @@ def plan_chunks(
     return [(first, min(first + size - 1, page_count)) for first in range(1, page_count + 1, size)]
 
 
-def estimate_characters(path: Path, page_count: int) -> int:
-    """Characters of text in the document, from a spread sample of its pages (exact for .txt)."""
-    if path.suffix.lower() in TEXT_SUFFIXES:
+def estimate_characters(path: Path, page_count: int, budget: CheckBudget | None = None) -> int:
+    """Characters of text in the document (exact for .txt and EPUB): for a PDF, PDFium's count
+    on every page.
+
+    Every page, not a sample: a sample can be fooled by a file with text only on the pages it
+    skips, and the estimate is what a job reserves. Counting (no extraction) costs about 1 ms a
+    page, ``bench/estimate_cost.py`` measures it; ``budget`` bounds it for a costly file.
+    """
+    kind = document_kind(path)
+    if kind == "epub":
+        from frenchnovel.pipeline.epub.source import EpubSource
+
+        return EpubSource(path).characters
+    if kind == "text":
         from frenchnovel.pipeline.textfile import decode_text
 
         return len(decode_text(path.read_bytes()))
     if page_count <= 0:
         return 0
-    count = min(page_count, _ESTIMATE_SAMPLE)
-    # the middle of each stretch: covers and back pages weigh no more than any other page
-    sample = sorted({int((k + 0.5) * page_count / count) for k in range(count)})
+    budget = budget or unlimited()
+    budget.start(page_count)
     with PDFIUM:
         pdf = pdfium.PdfDocument(str(path))
         try:
-            counts = [_page_chars(pdf, index) for index in sample]
+            total = 0
+            for index in range(min(page_count, len(pdf))):
+                budget.spend()
+                total += _page_chars(pdf, index)
         finally:
             pdf.close()
-    return round(sum(counts) / len(counts) * page_count)
+    return total
 
 
 def _page_chars(pdf: pdfium.PdfDocument, index: int) -> int:

@@ -22,6 +22,28 @@ class OutputSentence:
     page: int
     rewritten: bool
     over_limit: bool = False
+    chapter: int = 0  # from 1 in a merged result; 0 in a chunk's, before the merge numbers them
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingMark:
+    """A part or chapter heading met in a chunk: it opens before the chunk's sentence ``at``."""
+
+    title: str
+    level: str  # "part" or "chapter"
+    page: int
+    at: int
+
+
+@dataclass(slots=True)
+class Chapter:
+    """A chapter of the book: ``first_sentence`` is the index of its first short sentence."""
+
+    index: int
+    title: str
+    part: str
+    first_sentence: int
+    page: int
 
 
 @dataclass(slots=True)
@@ -52,6 +74,9 @@ class ChunkResult:
     fallbacks: int = 0
     tokens: int = 0
     seconds: float = 0.0
+    headings: list[HeadingMark] = field(default_factory=list)
+    front_matter: list[str] = field(default_factory=list)
+    back_matter: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -61,6 +86,7 @@ class ChunkResult:
         """Also reads what older versions stored (a field they lacked takes its default)."""
         values = dict(data)
         values["sentences"] = [OutputSentence(**s) for s in values.get("sentences", [])]
+        values["headings"] = [HeadingMark(**h) for h in values.get("headings", [])]
         return cls(**values)
 
 
@@ -69,11 +95,17 @@ class Result:
     sentences: list[OutputSentence]
     page_count: int
     stats: Stats
+    chapters: list[Chapter] = field(default_factory=list)
+    front_matter: str = ""  # title pages, contents, copyright: kept apart from the sentences
+    back_matter: str = ""  # colophons, notes, a table of contents at the end
 
     def to_dict(self) -> dict[str, Any]:
         """The result JSON: sentences with their 0-based ``index`` in reading order."""
         return {
             "sentences": [{"index": i, **asdict(s)} for i, s in enumerate(self.sentences)],
+            "chapters": [asdict(c) for c in self.chapters],
+            "front_matter": self.front_matter,
+            "back_matter": self.back_matter,
             "page_count": self.page_count,
             "stats": asdict(self.stats),
         }
@@ -83,8 +115,20 @@ class Result:
         """Also reads results stored by older versions (a field they lacked takes its default)."""
         sentences = [
             OutputSentence(
-                s["text"], s["original"], s["page"], s["rewritten"], s.get("over_limit", False)
+                s["text"],
+                s["original"],
+                s["page"],
+                s["rewritten"],
+                s.get("over_limit", False),
+                s.get("chapter", 0),
             )
             for s in data["sentences"]
         ]
-        return cls(sentences, data["page_count"], Stats(**data["stats"]))
+        return cls(
+            sentences,
+            data["page_count"],
+            Stats(**data["stats"]),
+            [Chapter(**c) for c in data.get("chapters", [])],
+            data.get("front_matter", ""),
+            data.get("back_matter", ""),
+        )

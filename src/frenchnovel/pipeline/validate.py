@@ -14,13 +14,14 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from frenchnovel.errors import ErrorCode, InputError
+from frenchnovel.pipeline.budget import CheckBudget, unlimited
+from frenchnovel.pipeline.kinds import document_kind
 from frenchnovel.pipeline.pdfium_lock import PDFIUM
 
 _MAGIC = b"%PDF-"
 _HEADER_WINDOW = 1024  # PDF readers accept junk before the header within the first kilobyte
 _SAMPLE_PAGES = 12  # pages spread over the book, tried first for the text-layer test
 _PAGE_LETTERS = 100  # letters that make a page's text more than OCR scraps on a scan
-TEXT_SUFFIXES = frozenset({".txt", ".text"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,24 +32,38 @@ class PdfInfo:
     file_size: int
 
 
-def validate_document(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
-    """Validate a .pdf, or a .txt novel (pages of whole paragraphs, see ``textfile``)."""
-    if path.suffix.lower() in TEXT_SUFFIXES:
+def validate_document(
+    path: Path, *, max_bytes: int, max_pages: int, budget: CheckBudget | None = None
+) -> PdfInfo:
+    """Validate a PDF, an EPUB (see ``epub``) or a .txt novel (see ``textfile``): the kind is
+    read from the content (``kinds``); ``budget`` bounds the check of a PDF."""
+    kind = document_kind(path)
+    if kind == "epub":
+        from frenchnovel.pipeline.epub.source import EpubSource
+
+        size = _checked_size(path, max_bytes)
+        book = EpubSource(path)
+        _check_page_count(book.page_count, max_pages)
+        return PdfInfo(book.page_count, size)
+    if kind == "text":
         from frenchnovel.pipeline.textfile import TextSource
 
         size = _checked_size(path, max_bytes)
         source = TextSource(path)
         _check_page_count(source.page_count, max_pages)
         return PdfInfo(source.page_count, size)
-    return validate_pdf(path, max_bytes=max_bytes, max_pages=max_pages)
+    return validate_pdf(path, max_bytes=max_bytes, max_pages=max_pages, budget=budget)
 
 
-def validate_pdf(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
+def validate_pdf(
+    path: Path, *, max_bytes: int, max_pages: int, budget: CheckBudget | None = None
+) -> PdfInfo:
     """Check that ``path`` is a PDF the pipeline can read, or raise ``InputError`` with its code.
 
     Codes: INVALID_PDF, ENCRYPTED_PDF (a password is needed; one that opens with an empty
     password is fine), EMPTY_PDF, NO_TEXT_LAYER (no page has extractable text), FILE_TOO_LARGE,
-    TOO_MANY_PAGES.
+    TOO_MANY_PAGES, and PDF_TOO_COMPLEX when reading its pages outruns ``budget`` (started
+    here, once the page count is known).
     """
     size = _checked_size(path, max_bytes)
     with path.open("rb") as handle:
@@ -56,10 +71,10 @@ def validate_pdf(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
     if _MAGIC not in head:
         raise InputError("the file is not a PDF (it does not start with %PDF-)")
     with PDFIUM:
-        return PdfInfo(_checked_document(path, max_pages), size)
+        return PdfInfo(_checked_document(path, max_pages, budget or unlimited()), size)
 
 
-def _checked_document(path: Path, max_pages: int) -> int:
+def _checked_document(path: Path, max_pages: int, budget: CheckBudget) -> int:
     """The page count of a PDF that opens, has pages and a text layer (PDFium held)."""
     try:
         pdf = pdfium.PdfDocument(str(path))
@@ -70,7 +85,8 @@ def _checked_document(path: Path, max_pages: int) -> int:
         if page_count == 0:
             raise InputError("the PDF has no pages", code=ErrorCode.EMPTY_PDF)
         _check_page_count(page_count, max_pages)
-        layer = _text_layer(pdf, page_count)
+        budget.start(page_count)
+        layer = _text_layer(pdf, page_count, budget)
         if layer == "unreadable":
             raise InputError("the PDF is damaged: none of its pages can be read")
         if layer == "none":
@@ -128,7 +144,7 @@ def _declares_no_pages(path: Path) -> bool:
     return bool(has_zero_count) and not has_a_page
 
 
-def _text_layer(pdf: pdfium.PdfDocument, page_count: int) -> str:
+def _text_layer(pdf: pdfium.PdfDocument, page_count: int, budget: CheckBudget) -> str:
     """``text`` when some page has text, ``none`` for a scan, ``unreadable`` when no page loads.
 
     A page has text when it holds ``_PAGE_LETTERS`` letters: OCR'd scraps on a scanned figure do
@@ -140,6 +156,7 @@ def _text_layer(pdf: pdfium.PdfDocument, page_count: int) -> str:
     order = [*range(0, page_count, step), *(i for i in range(page_count) if i % step)]
     loaded, most = False, 0
     for index in order:
+        budget.spend()
         letters = _page_letters(pdf, index)
         if letters is None:
             continue

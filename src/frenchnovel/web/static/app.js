@@ -100,7 +100,7 @@ async function startJob(file, settings) {
   const job = answer.body;
   current = { id: jobId(job), name: file.name };
   if (answer.status === 200 && job.sentences) {
-    showResults(job.sentences);
+    showResults(job.sentences, job.chapters);
     api.job(current.id).then((done) => progress.show(done), () => progress.hide());
   } else {
     follow(current.id, file.name);
@@ -135,15 +135,15 @@ async function finished(job) {
 async function loadResults(id) {
   try {
     const result = await api.result(id);
-    showResults(result.sentences);
+    showResults(result.sentences, result.chapters);
   } catch (error) {
     showError(error);
   }
 }
 
-function showResults(sentences) {
+function showResults(sentences, chapters) {
   $("#results-file").textContent = current?.name ?? "";
-  results.load(sentences);
+  results.load(sentences, chapters);
 }
 
 /** Reopen a past job: results when finished, live progress while it runs. */
