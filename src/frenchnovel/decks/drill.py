@@ -3,7 +3,8 @@
 Flow:
 
 1. Keep the sentences of ``len_min``–``len_max`` words with at least ``min_known`` of their
-   words in the list (names and numbers count as known).
+   words in the list (names and numbers count as known) that end as a sentence ends: not on
+   « : », « , », « ; » or « … », which announce words the card would not show.
 2. Rank them: the mean frequency rank of their list words (commoner first), then clarity —
    narration before dialogue, no name before a name, a full stop, a length near the middle of
    the range.
@@ -19,12 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from frenchnovel.decks.candidates import Candidate, check_standalone
+from frenchnovel.decks.candidates import Candidate, card_text, check_standalone
 from frenchnovel.decks.tokens import tokens
 from frenchnovel.decks.wordlists import WordList
 from frenchnovel.errors import Cancelled
 
 BATCH = 256
+UNFINISHED = (":", ",", ";", "…", "...")
 MAX_OVERLAP = 0.5
 Progress = Callable[[int, str], None]
 
@@ -85,7 +87,10 @@ def drill(
     eligible = [
         c
         for c in candidates
-        if len_min <= c.length <= len_max and c.known >= min_known - 1e-9 and c.entries
+        if len_min <= c.length <= len_max
+        and c.known >= min_known - 1e-9
+        and c.entries
+        and not card_text(c.text).rstrip(" »").endswith(UNFINISHED)
     ]
     ranked = sorted(eligible, key=lambda c: rank_key(c, rank, len_min, len_max))
     chosen: list[Candidate] = []
