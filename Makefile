@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup services chromium test test-fast lint typecheck format serve worker beat flower \
-        bench-pipeline bench-books bench-quality bench-service bench-llm bench-estimate bench-load reliability-report clean
+        bench-pipeline bench-books bench-quality bench-service bench-llm bench-estimate bench-load bench-decks reliability-report clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-20s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ bench-books: setup ## EPUB and PDF books: word recall and chapters found, per to
 bench-quality: setup ## Segmentation F1, rewriting quality against references, the parser on literary French
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/parser.py
+
+bench-decks: setup ## Learning sets: cover (greedy, solver, bound, time) on 4 novels, drill figures, lemma matching
+	$(BIN)/python bench/decks.py
 
 bench-service: setup services ## Service wall time vs in-process, 202 latency, poll p50/p99
 	$(BIN)/python bench/service.py

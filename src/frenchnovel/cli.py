@@ -13,6 +13,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
+from frenchnovel.cli_deck import deck_app
 from frenchnovel.errors import FrenchNovelError
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ credits_app = typer.Typer(help="Credits.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(credits_app, name="credits")
+app.add_typer(deck_app, name="deck")
 
 P = ParamSpec("P")
 R = TypeVar("R")

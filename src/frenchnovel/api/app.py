@@ -15,7 +15,7 @@ from frenchnovel.api import metrics
 from frenchnovel.api.errors import install_error_handlers
 from frenchnovel.api.gates import install_gates
 from frenchnovel.api.instance import heartbeat
-from frenchnovel.api.routes import credits, events, health, jobs, pdf
+from frenchnovel.api.routes import credits, decks, events, health, jobs, pdf
 from frenchnovel.api.routes import settings as settings_routes
 from frenchnovel.api.schemas import ErrorBody
 from frenchnovel.api.throttle import EstimateThrottle
@@ -102,7 +102,8 @@ def create_app(
             allow_methods=["GET", "POST", "PUT"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for router in (pdf.router, jobs.router, events.router, credits.router, settings_routes.router):
+    routers = (pdf.router, jobs.router, events.router, credits.router, settings_routes.router)
+    for router in (*routers, decks.router):
         # Every API route needs a token: the document says so for each operation.
         app.include_router(router, prefix=API_PREFIX, responses={401: {"model": ErrorBody}})
     app.include_router(health.router)

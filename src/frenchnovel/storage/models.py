@@ -247,3 +247,47 @@ class CreditEntry(Base):
     )
     note: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WordListRow(Base):
+    """A learner's own word list (issue 13), private to its owner: its entries, normalised, and
+    the ingestion report of the file it came from."""
+
+    __tablename__ = "word_lists"
+    __table_args__ = (Index("ix_word_lists_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+    # [{"text": "tout à coup", "lemmas": ["tout", "à", "coup"]}, ...]
+    entries: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Deck(Base):
+    """A learning set built by a worker from finished jobs of its owner (issue 13): the same
+    statuses as a job; the deck JSON is stored under STORAGE_DIR like a result."""
+
+    __tablename__ = "decks"
+    __table_args__ = (
+        Index("ix_decks_user_id_created_at", "user_id", "created_at"),
+        Index("ix_decks_status_last_progress_at", "status", "last_progress_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_job_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.PENDING.value)
+    mode: Mapped[str] = mapped_column(String(16), default="drill")
+    # {"options": DeckOptions.to_dict(), "job_ids": [...]}
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    current_step: Mapped[str] = mapped_column(String(64), default="queued")
+    size: Mapped[int | None] = mapped_column(Integer, default=None)
+    error_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    error_message: Mapped[str | None] = mapped_column(Text, default=None)
+    result_path: Mapped[str | None] = mapped_column(String(255), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_progress_at: Mapped[datetime] = mapped_column(default=utcnow)

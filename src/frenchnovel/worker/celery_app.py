@@ -62,7 +62,8 @@ def reaper_interval(settings: Settings) -> float:
 def create_celery_app(settings: Settings) -> Celery:
     """A Celery app for ``settings`` (tasks from ``frenchnovel.worker.tasks``)."""
     url = settings.redis_url or UNCONFIGURED_BROKER
-    app = Celery("frenchnovel", broker=url, backend=url, include=["frenchnovel.worker.tasks"])
+    tasks = ["frenchnovel.worker.tasks", "frenchnovel.worker.deck_tasks"]
+    app = Celery("frenchnovel", broker=url, backend=url, include=tasks)
     soft, hard = time_limits(settings)
     options = transport_options(settings)
     app.conf.update(
@@ -94,6 +95,10 @@ def create_celery_app(settings: Settings) -> Celery:
             },
             "reap-stuck-jobs": {
                 "task": "frenchnovel.reap_stuck_jobs",
+                "schedule": timedelta(seconds=reaper_interval(settings)),
+            },
+            "decks-maintenance": {  # issue 13: stuck decks fail, old decks lose their file
+                "task": "frenchnovel.decks_maintenance",
                 "schedule": timedelta(seconds=reaper_interval(settings)),
             },
         },
