@@ -141,6 +141,7 @@ class EstimateAnswer(BaseModel):
     balance: int
     allowed: bool
     is_async: bool = Field(serialization_alias="async")
+    ocr_pages: int = Field(0, description="pages to read by OCR, one credit each")
 
 
 class CreditsAnswer(BaseModel):
@@ -200,6 +201,7 @@ class SettingsUpdate(BaseModel):
     fix_hyphenation: bool | None = None
     engine: str | None = None
     model_preference: str | None = None
+    ocr: str | None = None
 
 
 class HealthAnswer(BaseModel):

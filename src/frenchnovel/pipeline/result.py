@@ -33,6 +33,7 @@ class Stats:
     over_limit: int = 0
     fallbacks: int = 0
     tokens: int = 0
+    ocr_pages: int = 0  # pages whose text was read by OCR (charged by the page, see pricing)
     engine: str = "local"
     model: str = "local"
     seconds: float = 0.0
@@ -52,6 +53,7 @@ class ChunkResult:
     fallbacks: int = 0
     tokens: int = 0
     seconds: float = 0.0
+    ocr_pages: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

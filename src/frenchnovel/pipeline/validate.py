@@ -31,7 +31,7 @@ class PdfInfo:
     file_size: int
 
 
-def validate_document(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
+def validate_document(path: Path, *, max_bytes: int, max_pages: int, ocr: str = "off") -> PdfInfo:
     """Validate a .pdf, or a .txt novel (pages of whole paragraphs, see ``textfile``)."""
     if path.suffix.lower() in TEXT_SUFFIXES:
         from frenchnovel.pipeline.textfile import TextSource
@@ -40,15 +40,18 @@ def validate_document(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
         source = TextSource(path)
         _check_page_count(source.page_count, max_pages)
         return PdfInfo(source.page_count, size)
-    return validate_pdf(path, max_bytes=max_bytes, max_pages=max_pages)
+    return validate_pdf(path, max_bytes=max_bytes, max_pages=max_pages, ocr=ocr)
 
 
-def validate_pdf(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
+def validate_pdf(path: Path, *, max_bytes: int, max_pages: int, ocr: str = "off") -> PdfInfo:
     """Check that ``path`` is a PDF the pipeline can read, or raise ``InputError`` with its code.
 
     Codes: INVALID_PDF, ENCRYPTED_PDF (a password is needed; one that opens with an empty
     password is fine), EMPTY_PDF, NO_TEXT_LAYER (no page has extractable text), FILE_TOO_LARGE,
     TOO_MANY_PAGES.
+
+    ``ocr`` is the job's option: with ``auto`` a scan (pages of images without text) is
+    accepted, since OCR will read it; with ``force`` any document whose pages load is.
     """
     size = _checked_size(path, max_bytes)
     with path.open("rb") as handle:
@@ -56,10 +59,10 @@ def validate_pdf(path: Path, *, max_bytes: int, max_pages: int) -> PdfInfo:
     if _MAGIC not in head:
         raise InputError("the file is not a PDF (it does not start with %PDF-)")
     with PDFIUM:
-        return PdfInfo(_checked_document(path, max_pages), size)
+        return PdfInfo(_checked_document(path, max_pages, ocr), size)
 
 
-def _checked_document(path: Path, max_pages: int) -> int:
+def _checked_document(path: Path, max_pages: int, ocr: str = "off") -> int:
     """The page count of a PDF that opens, has pages and a text layer (PDFium held)."""
     try:
         pdf = pdfium.PdfDocument(str(path))
@@ -73,10 +76,18 @@ def _checked_document(path: Path, max_pages: int) -> int:
         layer = _text_layer(pdf, page_count)
         if layer == "unreadable":
             raise InputError("the PDF is damaged: none of its pages can be read")
-        if layer == "none":
+        if layer == "none" and ocr == "auto" and has_scanned_pages(pdf, page_count):
+            return page_count
+        if layer == "none" and ocr == "off":
             raise InputError(
                 "no page of this PDF has extractable text (a scan, or images with stray "
                 "text); run it through OCR first",
+                code=ErrorCode.NO_TEXT_LAYER,
+            )
+        if layer == "none" and ocr == "auto":
+            raise InputError(
+                "no page of this PDF has text or a scanned image to read (drawings only, or "
+                "glyphs without letters); the option ocr=force reads every page as an image",
                 code=ErrorCode.NO_TEXT_LAYER,
             )
     finally:
@@ -149,6 +160,24 @@ def _text_layer(pdf: pdfium.PdfDocument, page_count: int) -> str:
     if not loaded:
         return "unreadable"
     return "text" if page_count == 1 and most > 0 else "none"
+
+
+def has_scanned_pages(pdf: pdfium.PdfDocument, page_count: int) -> bool:
+    """Whether some page holds an image (a scan) and no text: what ``ocr=auto`` reads."""
+    for index in range(page_count):
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError:
+            continue
+        try:
+            objects = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2)
+            if next(iter(objects), None) is not None:
+                return True
+        except pdfium.PdfiumError:
+            continue
+        finally:
+            page.close()
+    return False
 
 
 def _page_letters(pdf: pdfium.PdfDocument, index: int) -> int | None:

@@ -45,6 +45,7 @@ UPLOAD_FORM = {
                             "type": "string",
                             "enum": ["balanced", "quality", "speed"],
                         },
+                        "ocr": {"type": "string", "enum": ["auto", "off", "force"]},
                     },
                 }
             }
@@ -168,6 +169,7 @@ def _estimate(
         balance=balance,
         allowed=credits.affordable(balance, cost.credits, settings.credit_overdraft_floor),
         is_async=cost.is_async,
+        ocr_pages=cost.ocr_pages,
     )
 
 

@@ -10,6 +10,7 @@ const SETTING_FIELDS = [
   "ignore_dialogue",
   "engine",
   "model_preference",
+  "ocr",
 ];
 
 /** "2,8 Mo" style sizes. */
@@ -81,6 +82,7 @@ export class SubmitForm {
       ignore_dialogue: field("ignore_dialogue").checked,
       engine: field("engine").value,
       model_preference: field("model_preference").value,
+      ocr: field("ocr").value,
     };
   }
 
