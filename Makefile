@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup services chromium test test-fast lint typecheck format serve worker beat flower \
-        tesseract bench-pipeline bench-quality bench-service bench-llm reliability-report clean
+        tesseract bench-pipeline bench-ocr-service bench-quality bench-service bench-llm reliability-report clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-20s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ flower: setup ## Start Flower on port 5555
 bench-pipeline: setup ## Pages/s of extract and of the whole pipeline, 1 and 2 workers, peak memory; OCR
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/ocr.py
+
+bench-ocr-service: setup services ## A 50-page scan through the service, 2 workers, vs its OCR time / 2
+	$(BIN)/python bench/ocr_service.py
 
 bench-quality: setup ## Segmentation F1, rewriting quality against references, the parser on literary French
 	$(BIN)/python bench/quality.py

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import statistics
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,9 +113,10 @@ class PdfSource:
 
     def _read_by_ocr(self, number: int) -> RawPage:
         cached = self._ocr_cache.get(number) if self._ocr_cache is not None else None
+        started = time.perf_counter()
         page = cached if cached is not None else ocr_page(self._pdf, number)
         if cached is None and self._ocr_cache is not None:
-            self._ocr_cache.put(page)
+            self._ocr_cache.put(page, seconds=time.perf_counter() - started)
         self.ocr_read.add(number)
         return page
 
