@@ -7,7 +7,7 @@ specks, JPEG), then reads each scan with the pipeline's extraction (``ocr=auto``
 text that was typeset. A text-layer row shows what the same cleaning gives without OCR.
 
     .venv/bin/python bench/ocr.py [--pages 12] [--novel maupassant] [--scan-dpi 300 200]
-                                  [--render-dpi 300]
+                                  [--render-dpi 300] [--font-size 10.5]
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ def main() -> None:
     parser.add_argument("--novel", default="maupassant")
     parser.add_argument("--scan-dpi", type=int, nargs="+", default=[300, 200])
     parser.add_argument("--render-dpi", type=int, default=ocr.OCR_DPI)
+    parser.add_argument("--font-size", type=float, default=10.5, help="points, of the body text")
     args = parser.parse_args()
     ocr.OCR_DPI = args.render_dpi
     ocr.ocr_page.__kwdefaults__["dpi"] = args.render_dpi
@@ -57,7 +58,9 @@ def main() -> None:
 
     rows: list[tuple[str, int, float, float, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        novel = render_novel(args.novel, pages=args.pages, out=Path(tmp) / "printed.pdf")
+        novel = render_novel(
+            args.novel, pages=args.pages, out=Path(tmp) / "printed.pdf", font_size=args.font_size
+        )
         reference = " ".join(novel.paragraphs)
         text, wall, cpu = read_text(novel.path, "off")
         errors, length = character_errors(reference, text)
@@ -71,7 +74,10 @@ def main() -> None:
             recall = word_recall(reference, text)
             rows.append((label, novel.pages, errors / length, recall, wall, cpu))
 
-    print(f"\n{args.novel}, {args.pages} pages; Tesseract fra, OMP_THREAD_LIMIT=1")
+    print(
+        f"\n{args.novel}, {args.pages} pages in {args.font_size} pt; Tesseract fra, "
+        "OMP_THREAD_LIMIT=1"
+    )
     header = f"{'OCR':<40} {'pages':>5} {'CER':>7} {'recall':>7} {'s/page':>7} {'pages/s/core':>12}"
     print(header)
     print("-" * len(header))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,4 +162,29 @@ def test_a_scan_is_spread_evenly_over_the_workers() -> None:
     assert ocr_chunk_pages(50, 50, workers=2, chunk_size=50) == 25
     assert ocr_chunk_pages(400, 400, workers=4, chunk_size=50) == 50
     assert ocr_chunk_pages(0, 400, workers=4, chunk_size=50) == 50
+    assert ocr_chunk_pages(6, 90, workers=2, chunk_size=50) == 50  # Candide's covers
     assert ocr_chunk_pages(3, 3, workers=4, chunk_size=50) == 1
+
+
+def test_the_command_refuses_a_scan_with_ocr_off_in_one_line(scan: Path, tmp_path: Path) -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "frenchnovel.cli",
+            "process",
+            str(scan),
+            "-o",
+            str(tmp_path / "o.json"),
+            "--ocr",
+            "off",
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert run.returncode == 2
+    assert run.stderr.startswith("error: NO_TEXT_LAYER: ")

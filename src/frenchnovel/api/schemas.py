@@ -118,7 +118,8 @@ class ProcessedAnswer(BaseModel):
     sentences: list[SentenceView]
     stats: dict[str, Any] = Field(
         description="image_only_pages, source_sentences, sentences, rewritten, over_limit "
-        "(sentences over the limit), fallbacks, tokens, engine, model, seconds."
+        "(sentences over the limit), fallbacks, tokens, ocr_pages (pages read by OCR), engine, "
+        "model, seconds."
     )
 
 

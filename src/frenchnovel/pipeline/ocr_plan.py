@@ -43,9 +43,10 @@ def estimate_ocr_pages(path: Path, page_count: int, mode: str) -> int:
 
 
 def ocr_chunk_pages(ocr_pages: int, page_count: int, *, workers: int, chunk_size: int) -> int:
-    """Pages per chunk of a document with ``ocr_pages`` to OCR: the OCR spread evenly over
-    ``workers`` processes (one chunk each, or a multiple), never more than ``chunk_size``."""
-    if ocr_pages <= 0:
+    """Pages per chunk of a scan (at least half its pages to OCR): the OCR spread evenly over
+    ``workers`` processes (one chunk each, or a multiple), never more than ``chunk_size``. A
+    book with a few pictures to read is cut as any book (``chunk_size``)."""
+    if ocr_pages * 2 < page_count or ocr_pages <= 0:
         return chunk_size
     per_worker = math.ceil(page_count / max(workers, 1))
     rounds = math.ceil(per_worker / chunk_size)  # several rounds of chunks on a long scan
