@@ -156,6 +156,7 @@ def test_a_chunk_reads_its_edges_first_for_its_neighbours() -> None:
     assert reading_order(1, 20)[:10] == [1, 2, 3, 4, 5, 16, 17, 18, 19, 20]
     assert sorted(reading_order(1, 20)) == list(range(1, 21))
     assert reading_order(3, 6) == [3, 4, 5, 6]
+    assert reading_order(3, 6, page_count=12) == [3, 4, 5, 6, 1, 2, 7, 8, 9, 10, 11]
 
 
 def test_a_scan_is_spread_evenly_over_the_workers() -> None:

@@ -109,7 +109,10 @@ class PdfSource:
         if number in self._raw:
             return False
         with PDFIUM:
-            return read_page(self._pdf, number).image_only
+            page = read_page(self._pdf, number)
+        if not page.image_only:
+            self._raw[number] = page  # its text layer, read once
+        return page.image_only
 
     def _read_by_ocr(self, number: int) -> RawPage:
         cached = self._ocr_cache.get(number) if self._ocr_cache is not None else None

@@ -20,12 +20,17 @@ EDGE = FURNITURE_WINDOW + 1
 """Pages at each end of a chunk that the neighbouring chunk reads."""
 
 
-def reading_order(first: int, last: int) -> list[int]:
-    """The chunk's pages, its first and last ``EDGE`` pages before the middle ones."""
+def reading_order(first: int, last: int, page_count: int | None = None) -> list[int]:
+    """The chunk's pages, its first and last ``EDGE`` pages before the middle ones; then, when
+    ``page_count`` is given, the neighbours' pages it will read (by then, most likely found in
+    the cache, read by the neighbour itself)."""
     pages = list(range(first, last + 1))
-    if len(pages) <= 2 * EDGE:
-        return pages
-    return [*pages[:EDGE], *pages[-EDGE:], *pages[EDGE:-EDGE]]
+    if len(pages) > 2 * EDGE:
+        pages = [*pages[:EDGE], *pages[-EDGE:], *pages[EDGE:-EDGE]]
+    if page_count is not None:
+        pages += range(max(1, first - EDGE), first)
+        pages += range(last + 1, min(page_count, last + EDGE) + 1)
+    return pages
 
 
 def read_own_pages(
@@ -36,13 +41,14 @@ def read_own_pages(
     cancelled: Callable[[], bool] | None = None,
     step: Callable[[str], None] | None = None,
 ) -> int:
-    """Read (and so OCR, when they need it) pages ``first``..``last``; returns how many were
-    OCR'd. ``step("ocr")`` is called once, before the first page OCR'd; a cancel is noticed
-    between pages (a page takes a few seconds)."""
+    """Read (and so OCR, when they need it) pages ``first``..``last`` and the neighbours' pages
+    the chunk needs; returns how many of its own pages were OCR'd (what it is charged for).
+    ``step("ocr")`` is called once, before the first page OCR'd; a cancel is noticed between
+    pages (a page takes a few seconds)."""
     if not isinstance(doc, PdfSource):
         return 0
     announced = False
-    for number in reading_order(first, last):
+    for number in reading_order(first, last, doc.page_count):
         if not doc.needs_ocr(number):
             continue
         if cancelled is not None and cancelled():
