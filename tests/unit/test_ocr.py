@@ -15,7 +15,7 @@ from frenchnovel.pipeline.document import process_document
 from frenchnovel.pipeline.layout import is_page_number
 from frenchnovel.pipeline.ocr import lines_from_data
 from frenchnovel.pipeline.ocr_chunk import reading_order
-from frenchnovel.pipeline.ocr_plan import estimate_ocr_pages, ocr_chunk_pages
+from frenchnovel.pipeline.ocr_plan import estimate_ocr_pages, ocr_chunk_pages, with_ocr_characters
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.result import Result
 from frenchnovel.pipeline.validate import validate_pdf
@@ -130,6 +130,12 @@ def test_the_estimate_counts_the_pages_to_ocr(scan: Path) -> None:
     assert estimate_ocr_pages(scan, 6, "auto") == 6
     assert estimate_ocr_pages(scan, 6, "force") == 6
     assert estimate_ocr_pages(scan, 6, "off") == 0
+
+
+def test_forced_ocr_prices_the_text_once() -> None:
+    assert with_ocr_characters(50_000, 20, "force") == 50_000
+    assert with_ocr_characters(0, 20, "force") == 20 * 1800
+    assert with_ocr_characters(50_000, 2, "auto") == 50_000 + 2 * 1800
 
 
 def test_tesseract_lines_become_pdf_lines_with_the_hyphen_mark() -> None:

@@ -74,7 +74,7 @@ def goes_async(page_count: int, settings: Settings, ocr_pages: int = 0) -> bool:
 
 def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
     """Validate the file and estimate its cost (raises ``InputError`` for a bad file)."""
-    from frenchnovel.pipeline.ocr_plan import OCR_PAGE_CHARS, estimate_ocr_pages
+    from frenchnovel.pipeline.ocr_plan import estimate_ocr_pages, with_ocr_characters
     from frenchnovel.pipeline.plan import estimate_characters
     from frenchnovel.pipeline.validate import validate_pdf
 
@@ -83,7 +83,8 @@ def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
     )
     # Pages to OCR: one credit each, and the text they will yield priced as any text.
     ocr_pages = estimate_ocr_pages(path, info.page_count, options.ocr)
-    characters = estimate_characters(path, info.page_count) + ocr_pages * OCR_PAGE_CHARS
+    text_characters = estimate_characters(path, info.page_count)
+    characters = with_ocr_characters(text_characters, ocr_pages, options.ocr)
     tokens = estimate_tokens(characters)
     if options.engine != "local":
         # The LLM engines send only the sentences over the limit: price those requests.

@@ -42,6 +42,15 @@ def estimate_ocr_pages(path: Path, page_count: int, mode: str) -> int:
     return round(scanned * page_count / len(sample))
 
 
+def with_ocr_characters(text_characters: int, ocr_pages: int, mode: str) -> int:
+    """The characters to price: the text layer's, plus ``OCR_PAGE_CHARS`` for each page to OCR;
+    with ``force`` the OCR reads again what the text layer holds, so the larger of the two."""
+    ocr_characters = ocr_pages * OCR_PAGE_CHARS
+    if mode == "force":
+        return max(text_characters, ocr_characters)
+    return text_characters + ocr_characters
+
+
 def ocr_chunk_pages(ocr_pages: int, page_count: int, *, workers: int, chunk_size: int) -> int:
     """Pages per chunk of a scan (at least half its pages to OCR): the OCR spread evenly over
     ``workers`` processes (one chunk each, or a multiple), never more than ``chunk_size``. A
