@@ -28,6 +28,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SUITES = "tests/reliability"
+# Reliability tests that live beside the layer they exercise (issue 12).
+ALSO = ["tests/integration/test_orphaned_jobs.py", "tests/integration/test_text_uploads.py"]
 LOG_ENV = "FRENCHNOVEL_RELIABILITY_LOG"
 
 
@@ -58,7 +60,7 @@ class Scenario:
 
 def _run_pytest(junit: Path, log: Path, extra: list[str]) -> int:
     env = dict(os.environ, **{LOG_ENV: str(log)})
-    command = [sys.executable, "-m", "pytest", SUITES, "-q", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", SUITES, *ALSO, "-q", "-p", "no:cacheprovider"]
     command += [f"--junitxml={junit}", *extra]
     return subprocess.run(command, cwd=REPO, env=env, check=False).returncode
 

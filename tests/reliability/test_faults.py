@@ -1,6 +1,7 @@
 """Faults in the middle of a job, on real processes: the broker restarted or wiped, database
-connections killed, a chunk that kills its worker every time, the API killed mid-upload or
-mid-job. After each, the job completes or fails cleanly with a refund; nothing stays stuck."""
+connections killed, a chunk that kills its worker every time, the API killed mid-upload (killed
+mid-job: ``test_sync_jobs``). After each, the job completes or fails cleanly with a refund;
+nothing stays stuck."""
 
 from __future__ import annotations
 
@@ -226,38 +227,3 @@ def test_the_api_killed_during_an_upload_leaves_no_job_and_no_reservation(
     assert len(removed) == 1
     lost.files_left = len(files_in(service.storage_dir))
     assert lost.files_left == 0
-
-
-def test_the_api_killed_while_it_processes_a_small_file_leaves_it_to_the_reaper(
-    service: Stack, novels: dict[str, Path], lost: Losses
-) -> None:
-    owner = service.reader()
-    submitted = threading.Thread(
-        target=lambda: _quietly(lambda: service.submit(owner, novels["sync"])), daemon=True
-    )
-    submitted.start()
-
-    def processing() -> list[Job]:
-        jobs, _ = _user_jobs_and_money(service, owner.email)
-        return [job for job in jobs if job.status == "processing"]
-
-    job_id = wait_for(processing, timeout=120, what="the job to be processing")[0].id
-    assert service.api is not None
-    service.api.kill()
-    submitted.join(60)
-    assert _kinds(service, job_id) == ["reservation"]  # credits held by a job nobody runs
-
-    service.start_api()
-    service.start_worker()
-    service.start_beat()
-
-    job = _final(service, owner, job_id, lost)
-    assert job["status"] == "failed" and job["error"]["code"] == "TASK_TIMEOUT", job
-    assert _kinds(service, job_id) == ["reservation", "refund"]
-
-
-def _quietly(call: Any) -> None:
-    try:
-        call()
-    except httpx.HTTPError:
-        pass

@@ -186,16 +186,18 @@ def _gold_sentences() -> list[str]:
 GOLD = _gold_sentences()
 # What the local engine may write that the source does not have: a subject, « être » before a
 # description, an object pronoun for « que » / « à qui » / « où », a demonstrative or an article
-# naming an antecedent again, the links that stand for « parce que », « quand », « pendant que ».
+# naming an antecedent again, the links that stand for « parce que », « quand », « pendant que »,
+# « C'était / Ce fut / Ce sera » before a circumstance, a possessive for « dont le ».
 ADDED = {
     "il", "elle", "ils", "elles", "on", "je", "j", "est", "sont", "était", "étaient", "le", "la",
     "l", "les", "lui", "leur", "y", "ce", "cet", "cette", "ces", "en", "effet", "alors", "pendant",
-    "temps",
+    "temps", "c", "fut", "sera", "sa", "son", "ses", "leurs",
 }  # fmt: skip
 # What it may leave out: the words those stand for.
 REMOVED = {
     "et", "qui", "que", "qu", "où", "à", "parce", "puisque", "lorsque", "quand", "dès", "aussitôt",
-    "après", "comme", "pendant", "en", "du", "des", "au", "aux", "un", "une",
+    "après", "comme", "pendant", "en", "du", "des", "au", "aux", "un", "une", "dont",
+    "le", "la", "les", "l",
 }  # fmt: skip
 # A piece never ends on a word that needs what follows it.
 LEANING = {

@@ -19,7 +19,7 @@ DEFAULT = JobOptions()
 ADDED = {
     "il", "elle", "ils", "elles", "on", "je", "est", "sont", "était", "étaient", "le", "la", "l",
     "les", "lui", "leur", "y", "ce", "cet", "cette", "ces", "en", "effet", "alors", "pendant",
-    "temps", "c", "fut",
+    "temps", "c", "fut", "sera", "sa", "son", "ses", "leurs",
 }  # fmt: skip
 # A piece never ends on one of these: they need what follows.
 LEANING = {
@@ -159,7 +159,8 @@ def test_a_time_clause_that_opens_the_sentence_comes_first_then_alors() -> None:
     )
     assert rewrite(source) == [
         "Elle entra dans la salle.",
-        "Alors, les convives se levèrent tous ensemble pour la saluer.",
+        "Alors, les convives se levèrent tous ensemble.",
+        "Ce fut pour la saluer.",
     ]
 
 
@@ -240,7 +241,7 @@ def test_an_antecedent_a_pronoun_could_mistake_is_named_again() -> None:
             "vous auriez compris la peur des matelots."
         ),
         # a subjunctive clause does not stand alone
-        "Il fallait qu'elle partît avant le retour de son mari pour éviter une scène terrible.",
+        "Il fallait absolument qu'elle partît avant le retour de son mari.",
         # an incise with its subject after the verb is not a sentence
         (
             "-- J'en demande pardon à ces braves gens, ajouta Harris, "
@@ -574,3 +575,146 @@ def test_que_and_an_incise_are_not_left_without_their_clause() -> None:
     )
     for piece in rewrite(source):
         assert not piece.endswith("soyons."), piece
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "Il tâchait d'économiser quelque argent pour n'être point sans le sou au moment de "
+            "son mariage.",
+            [
+                "Il tâchait d'économiser quelque argent.",
+                "C'était pour n'être point sans le sou au moment de son mariage.",
+            ],
+        ),
+        (
+            "Pour ne pas tomber, il s'appuya contre le mur de la vieille maison.",
+            ["Il s'appuya contre le mur de la vieille maison.", "Ce fut pour ne pas tomber."],
+        ),
+        (
+            "Il relut encore une fois la longue lettre avant de la jeter au feu.",
+            ["Il relut encore une fois la longue lettre.", "Ce fut avant de la jeter au feu."],
+        ),
+    ],
+)
+def test_a_clause_of_purpose_or_time_becomes_c_etait_pour(source: str, expected: list[str]) -> None:
+    assert rewrite(source) == expected
+    assert_sentences(source, expected)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Il était beaucoup trop tard pour partir vers la ville ce soir-là.",  # consecutive
+        "Il ne pouvait songer à revenir en arrière pour achever cette opération.",  # negation
+        "Si elle se taisait ainsi, c'était afin de lui épargner des tracas domestiques.",
+        "Il arriva à Quilimané le 20 mai, quatre ans après avoir quitté le Cap.",
+    ],
+)
+def test_a_clause_of_purpose_bound_to_its_clause_stays(source: str) -> None:
+    assert not any(
+        p.startswith(("C'était pour", "Ce fut", "C'était après")) for p in rewrite(source)
+    )
+
+
+def test_des_que_opening_the_sentence_comes_first_then_alors() -> None:
+    source = (
+        "Dès que Dick Sand et ses compagnons eurent pris possession du cône, ils s'occupèrent "
+        "d'en reconnaître la disposition intérieure."
+    )
+    assert rewrite(source) == [
+        "Dick Sand et ses compagnons eurent pris possession du cône.",
+        "Alors, ils s'occupèrent d'en reconnaître la disposition intérieure.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Mais il faiblissait, et le terrain évidemment se dérobait sous lui.",
+        "Pendant cette journée, le novice fit jeter le loch toutes les demi-heures, et il nota "
+        "les indications fournies par l'instrument.",
+    ],
+)
+def test_a_pronoun_after_a_preposition_and_pendant_with_a_noun_do_not_block_a_cut(
+    source: str,
+) -> None:
+    assert len(rewrite(source)) == 2
+
+
+def test_a_verb_in_s_never_gets_a_third_person_subject() -> None:
+    source = (
+        "Il balbutia : « Clo, ma petite Clo, comprends bien ma situation, comprends bien ce que "
+        "je suis. »"
+    )
+    assert not any(p.startswith(("Il comprends", "Elle comprends")) for p in rewrite(source))
+
+
+def test_mais_before_a_time_clause_opens_the_time_clause() -> None:
+    source = (
+        "Mais, quand il fut au haut de la côte, il se détourna vers la maison de son vieil ami."
+    )
+    assert rewrite(source)[:2] == [
+        "Mais il fut au haut de la côte.",
+        "Alors, il se détourna vers la maison de son vieil ami.",
+    ]
+
+
+def test_c_est_with_nothing_after_it_is_no_sentence() -> None:
+    source = (
+        "Il avait le jugement assez droit avec l'esprit le plus simple ; c'est, je crois, pour "
+        "cette raison qu'on le nommait Candide."
+    )
+    assert all(p not in ("C'est.", "C’est.") for p in rewrite(source))
+
+
+def test_a_quote_closing_a_speech_of_an_earlier_sentence_may_close_the_last_piece() -> None:
+    assert rewrite("Je peux vous faire arrêter, si je veux… oui, je le peux. »") == [
+        "Je peux vous faire arrêter, si je veux…",
+        "Oui, je le peux. »",
+    ]
+    # a stray mark inside a piece is not such a quote
+    source = "Aussitôt qu'elle fut loin, il passa la tête « la portière, et il cria : « Allez. »"
+    assert not any("« la portière." in p or "portière . »" in p for p in rewrite(source))
+
+
+def test_the_antecedent_of_qui_agrees_in_gender_with_its_participle() -> None:
+    source = (
+        "Une dot s'offrait en la fille d'un marchand bonnetier, qui était devenue amoureuse de "
+        "sa tournure."
+    )
+    pieces = rewrite(source)
+    assert not any(p.startswith(("Ce marchand", "Le marchand", "Il était")) for p in pieces)
+    assert any("devenue amoureuse" in p for p in pieces)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "Il rencontra sur la route un vieux paysan dont la femme était malade depuis "
+            "longtemps.",
+            [
+                "Il rencontra sur la route un vieux paysan.",
+                "Sa femme était malade depuis longtemps.",
+            ],
+        ),
+        (
+            "Ils entrèrent dans une grande maison dont les fenêtres donnaient sur la mer.",
+            ["Ils entrèrent dans une grande maison.", "Ses fenêtres donnaient sur la mer."],
+        ),
+        (
+            "Elle relisait souvent le petit livre dont il lui avait parlé autrefois.",
+            ["Elle relisait souvent le petit livre.", "Il lui en avait parlé autrefois."],
+        ),
+    ],
+)
+def test_dont_becomes_a_possessive_or_en(source: str, expected: list[str]) -> None:
+    assert rewrite(source) == expected
+    assert_sentences(source, expected)
+
+
+def test_dont_after_facon_stays() -> None:
+    pieces = rewrite("Il songea longuement à la façon dont il arrangerait sa chambre ce soir-là.")
+    assert not any(" en arrangerait" in p for p in pieces)

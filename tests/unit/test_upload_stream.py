@@ -117,3 +117,23 @@ def test_a_body_without_the_file_part_is_an_invalid_pdf(
         _run(receive_upload(content_type, None, _pieces(body), tmp_path / "x.pdf", max_bytes=1000))
 
     assert refused.value.code is ErrorCode.INVALID_PDF
+
+
+@pytest.mark.parametrize(
+    ("boundary", "part_header"),
+    [("B" * 5000, b""), (BOUNDARY, b"X-Big: " + b"y" * 40_000 + b"\r\n")],
+    ids=["a boundary over 256 characters", "a part header over 16 KB"],
+)
+def test_a_multipart_envelope_out_of_bounds_is_a_bad_upload_not_a_crash(
+    tmp_path: Path, boundary: str, part_header: bytes
+) -> None:
+    body = _form(b"%PDF-1.7").replace(BOUNDARY.encode(), boundary.encode())
+    body = body.replace(b"Content-Disposition", part_header + b"Content-Disposition", 1)
+    path = tmp_path / "job" / "source.pdf"
+    content_type = f"multipart/form-data; boundary={boundary}"
+
+    with pytest.raises(InputError) as refused:
+        _run(receive_upload(content_type, None, _pieces(body, 4096), path, max_bytes=1000))
+
+    assert refused.value.code is ErrorCode.INVALID_PDF
+    assert not path.exists()

@@ -13,10 +13,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frenchnovel.api import metrics
 from frenchnovel.api.errors import install_error_handlers
+from frenchnovel.api.instance import heartbeat
 from frenchnovel.api.routes import credits, events, health, jobs, pdf
 from frenchnovel.api.routes import settings as settings_routes
 from frenchnovel.api.schemas import ErrorBody
 from frenchnovel.config import Settings, get_settings
+from frenchnovel.jobs.orphans import new_identity
 from frenchnovel.jobs.sync import RewriterFactory
 from frenchnovel.pipeline.rewrite import get_rewriter
 from frenchnovel.storage.db import ensure_schema, get_sessions
@@ -76,8 +78,10 @@ def create_app(
         version="0.1.0",
         description="Turn French novels into short, self-standing sentences.",
         debug=False,
+        lifespan=heartbeat,
     )
     app.state.settings = settings
+    app.state.identity = new_identity()
     app.state.debug = settings.debug
     app.state.sessions = get_sessions(settings)
     app.state.rewriter_factory = rewriter_factory or get_rewriter

@@ -32,6 +32,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.JOB_NOT_FOUND: 404,
     ErrorCode.INVALID_JOB_STATUS: 409,
+    ErrorCode.JOB_CANCELLED: 409,
     ErrorCode.TOO_MANY_JOBS: 429,
     ErrorCode.CHUNK_PROCESSING_ERROR: 500,
     ErrorCode.TASK_TIMEOUT: 504,

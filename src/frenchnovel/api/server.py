@@ -1,15 +1,19 @@
-"""``frenchnovel serve``: the API under Uvicorn."""
+"""``frenchnovel serve``: the API under Uvicorn, stopped cleanly by SIGTERM or SIGINT."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
 import uvicorn
 
 from frenchnovel.config import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 
 def serve(host: str = "127.0.0.1", port: int = 5000) -> None:
@@ -19,17 +23,52 @@ def serve(host: str = "127.0.0.1", port: int = 5000) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
-    if settings.redis_url:
-        _run(create_app(settings), host, port)
-        return
-    # One machine, nothing configured: the embedded Redis, a worker and beat run beside the API.
-    from frenchnovel.worker.local_stack import local_stack
+    with _stop_signals() as stops:
+        if settings.redis_url:
+            _run(create_app(settings), host, port, stops)
+            return
+        # One machine, nothing configured: the embedded Redis, a worker and beat beside the API.
+        from frenchnovel.worker.local_stack import local_stack
 
-    with local_stack(settings) as stack:
-        _welcome_first_reader(stack.settings, host, port)
-        app = create_app(stack.settings)
-        app.state.broker = "embedded"
-        _run(app, host, port, on_exit=stack.supervisor.stop_watching)
+        with local_stack(settings) as stack:
+            _welcome_first_reader(stack.settings, host, port)
+            app = create_app(stack.settings)
+            app.state.broker = "embedded"
+            _run(app, host, port, stops, on_exit=stack.supervisor.stop_watching)
+        log.info("stopped: the worker, beat and the embedded Redis are gone")
+
+
+class _StopRequests:
+    """What SIGINT and SIGTERM do outside Uvicorn's own handling of them.
+
+    Uvicorn, once shut down, raises the signal that stopped it again for the handler it found
+    installed: with the default ones, SIGTERM would end the process there, before ``serve``
+    stops the worker, beat and the embedded Redis. With these, the signal ends nothing more:
+    a server that has run is already stopping; one still starting is told to stop at once, and
+    before any server exists the start-up unwinds (its ``finally`` clauses run).
+    """
+
+    def __init__(self) -> None:
+        self.server: uvicorn.Server | None = None
+        self.received: list[int] = []
+
+    def handle(self, sig: int, frame: FrameType | None) -> None:
+        self.received.append(sig)
+        if self.server is None:
+            raise SystemExit(0)
+        self.server.should_exit = True
+
+
+@contextmanager
+def _stop_signals() -> Iterator[_StopRequests]:
+    stops = _StopRequests()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, stops.handle) for sig in signals}
+    try:
+        yield stops
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class _Server(uvicorn.Server):
@@ -44,9 +83,16 @@ class _Server(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
-def _run(app: Any, host: str, port: int, on_exit: Callable[[], None] = lambda: None) -> None:
+def _run(
+    app: Any,
+    host: str,
+    port: int,
+    stops: _StopRequests,
+    on_exit: Callable[[], None] = lambda: None,
+) -> None:
     config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)
-    _Server(config, on_exit).run()
+    stops.server = _Server(config, on_exit)
+    stops.server.run()
 
 
 def _welcome_first_reader(settings: Settings, host: str, port: int) -> None:

@@ -66,12 +66,18 @@ def _job_from(submission: Submission, user_id: int, now: datetime) -> Job:
 
 
 def submit(
-    session: Session, *, user_id: int, submission: Submission, settings: Settings
+    session: Session,
+    *,
+    user_id: int,
+    submission: Submission,
+    settings: Settings,
+    api_instance_id: str | None = None,
 ) -> SubmitOutcome:
     """Create a job, its chunk rows and its credit reservation, or reuse a finished twin.
 
     Holds the user's row lock so that the limits and the balance are checked and the reservation
     made atomically, also under concurrent submissions. A reused job costs nothing: no new work.
+    A synchronous job belongs to ``api_instance_id``, the API process that runs it (``orphans``).
     """
     now = utcnow()
     lock_user(session, user_id)
@@ -99,6 +105,8 @@ def submit(
         session.flush()
         return SubmitOutcome(job=job, reused=True)
     check_concurrency(session, user_id=user_id, settings=settings)
+    if not job.is_async:
+        job.api_instance_id = api_instance_id
     session.add(job)
     session.flush()
     session.add_all(

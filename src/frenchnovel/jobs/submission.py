@@ -76,9 +76,9 @@ def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
     """Validate the file and estimate its cost (raises ``InputError`` for a bad file)."""
     from frenchnovel.pipeline.ocr_plan import estimate_ocr_pages, with_ocr_characters
     from frenchnovel.pipeline.plan import estimate_characters
-    from frenchnovel.pipeline.validate import validate_pdf
+    from frenchnovel.pipeline.validate import validate_document
 
-    info = validate_pdf(
+    info = validate_document(
         path, max_bytes=settings.max_file_size_bytes, max_pages=settings.max_pages, ocr=options.ocr
     )
     # Pages to OCR: one credit each, and the text they will yield priced as any text.

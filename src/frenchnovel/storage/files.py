@@ -1,8 +1,9 @@
-"""Uploaded PDFs and results on disk, under ``STORAGE_DIR/<job_id>/``.
+"""Uploaded novels and results on disk, under ``STORAGE_DIR/<job_id>/``.
 
 An upload is parsed from the raw request stream and written to disk as it arrives, so the size
 limit is enforced while reading: a 2 GB upload is refused after ``MAX_FILE_SIZE_MB`` without ever
-being buffered in memory or in a temporary file.
+being buffered in memory or in a temporary file. A novel is stored as ``source.pdf``, or as
+``source.txt`` when it is a plain text (``is_text``): the pipeline reads either by its suffix.
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ from frenchnovel.errors import ErrorCode, InputError
 from frenchnovel.pipeline.result import Result
 
 SOURCE_NAME = "source.pdf"
+TEXT_SOURCE_NAME = "source.txt"
+TEXT_SUFFIXES = (".txt", ".text")
+_SNIFF_BYTES = 64 * 1024
 RESULT_NAME = "result.json"
 MAX_FIELD_BYTES = 16 * 1024
 MAX_FIELDS = 32
+# A part's headers (Content-Disposition and the like): a few hundred bytes from any real client.
+MAX_PART_HEADER_BYTES = 16 * 1024
 # Multipart headers and the settings fields travel beside the file.
 ENVELOPE_BYTES = 256 * 1024
 
@@ -35,8 +41,20 @@ def job_dir(storage_dir: Path, job_id: str) -> Path:
 
 
 def source_path(storage_dir: Path, job_id: str) -> Path:
-    """The uploaded PDF of a job: workers find it by the job id alone."""
-    return job_dir(storage_dir, job_id) / SOURCE_NAME
+    """The uploaded novel of a job (PDF or text): workers find it by the job id alone."""
+    text = job_dir(storage_dir, job_id) / TEXT_SOURCE_NAME
+    return text if text.exists() else job_dir(storage_dir, job_id) / SOURCE_NAME
+
+
+def is_text(path: Path, filename: str, content_type: str) -> bool:
+    """Whether an upload is a plain-text novel: sent as one (a ``.txt`` name or ``text/plain``),
+    and its bytes say so too (no PDF header, no NUL byte, which binary files are full of)."""
+    declared = filename.lower().endswith(TEXT_SUFFIXES) or content_type.startswith("text/plain")
+    if not declared:
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    return b"%PDF-" not in head[:1024] and b"\x00" not in head
 
 
 def remove_job_files(storage_dir: Path, job_id: str) -> None:
@@ -71,6 +89,7 @@ class StoredUpload:
 
     path: Path
     filename: str = ""
+    content_type: str = ""
     size: int = 0
     sha256: str = ""
     fields: dict[str, str] = field(default_factory=dict)
@@ -101,6 +120,7 @@ class _UploadWriter:
         self._name = ""
         self._is_file = False
         self._buffer = bytearray()
+        self._header_bytes = 0
 
     def callbacks(self) -> dict[str, object]:
         return {
@@ -115,12 +135,22 @@ class _UploadWriter:
 
     def part_begin(self) -> None:
         self._headers, self._buffer, self._is_file = {}, bytearray(), False
+        self._header_bytes = 0
 
     def header_field(self, data: bytes, start: int, end: int) -> None:
-        self._header_field += data[start:end]
+        if self._count_header_bytes(end - start):
+            self._header_field += data[start:end]
 
     def header_value(self, data: bytes, start: int, end: int) -> None:
-        self._header_value += data[start:end]
+        if self._count_header_bytes(end - start):
+            self._header_value += data[start:end]
+
+    def _count_header_bytes(self, size: int) -> bool:
+        """Whether a part's headers are still of a sane size (else the upload is refused)."""
+        self._header_bytes += size
+        if self._header_bytes > MAX_PART_HEADER_BYTES and self.error is None:
+            self.error = InputError("the headers of a part of the form are too long")
+        return self.error is None
 
     def header_end(self) -> None:
         self._headers[self._header_field.lower()] = self._header_value
@@ -137,6 +167,8 @@ class _UploadWriter:
             sent = filename.decode("utf-8", "replace")
             name = PureWindowsPath(sent).name
             self.upload.filename = "".join(c for c in name if c.isprintable())[:255]
+            sent_type = self._headers.get(b"content-type", b"")
+            self.upload.content_type = sent_type.decode("latin-1").strip().lower()[:100]
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("wb")
 
@@ -193,8 +225,9 @@ async def receive_upload(
     ):
         raise too_large(max_bytes)
     writer = _UploadWriter(path, file_field, max_bytes)
-    parser = MultipartParser(boundary, writer.callbacks())  # type: ignore[arg-type]
     try:
+        # Inside the ``try``: the parser itself refuses some boundaries (over 256 bytes).
+        parser = MultipartParser(boundary, writer.callbacks())  # type: ignore[arg-type]
         async for chunk in stream:
             parser.write(chunk)
             if writer.error is not None:
@@ -212,4 +245,7 @@ async def receive_upload(
     if not writer.found_file:
         raise InputError(f"no file in the form field {file_field!r}")
     writer.upload.sha256 = writer.digest.hexdigest()
-    return writer.upload
+    upload = writer.upload
+    if is_text(upload.path, upload.filename, upload.content_type):
+        upload.path = upload.path.rename(upload.path.with_name(TEXT_SOURCE_NAME))
+    return upload

@@ -189,6 +189,22 @@ class Job(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_progress_at: Mapped[datetime] = mapped_column(default=utcnow)
     files_purged_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The API process running a synchronous job (``ApiInstance.id``): when it is gone, the job
+    # is failed and refunded by the next API to start (``jobs.orphans``).
+    api_instance_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+
+
+class ApiInstance(Base):
+    """A running API process, which synchronous jobs belong to; ``seen_at`` is its heartbeat."""
+
+    __tablename__ = "api_instances"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # The machine and its process namespace (two containers may both run a process 1).
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class JobChunk(Base):

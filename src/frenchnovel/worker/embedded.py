@@ -83,7 +83,9 @@ def start_embedded_redis(storage_dir: Path) -> EmbeddedRedis:
         "--loglevel", "warning",
         "--logfile", str(data / "redis.log"),
     ]  # fmt: skip
-    process = subprocess.Popen(command, preexec_fn=die_with_parent)
+    # A session of its own: a terminal's Ctrl-C must not stop the broker before the worker that
+    # is finishing its chunks against it (``serve`` stops it last).
+    process = subprocess.Popen(command, preexec_fn=die_with_parent, start_new_session=True)
     client = redis.Redis(unix_socket_path=str(socket), socket_connect_timeout=1)
     deadline = time.monotonic() + START_SECONDS
     while True:

@@ -1,6 +1,8 @@
 """Everything ``frenchnovel serve`` needs besides the API on one machine: the embedded Redis,
 one worker and beat, started as child processes, restarted when they exit on their own (a
-worker can exit when its broker goes away), and stopped with the server."""
+worker can exit when its broker goes away), and stopped with the server: the worker and beat
+together, with ``STOP_SECONDS`` of grace to finish their work, then the embedded Redis they
+talk to."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+import psutil
 
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.storage.db import ensure_schema
@@ -21,6 +25,7 @@ from frenchnovel.worker.embedded import EmbeddedRedis, die_with_parent, start_em
 log = logging.getLogger(__name__)
 
 STOP_SECONDS = 15
+"""The grace period of the worker and beat: a warm shutdown finishes the chunks in hand."""
 RESTART_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
 """Seconds before restarting a child that exited, growing while it keeps exiting."""
 STEADY_SECONDS = 60.0
@@ -29,22 +34,42 @@ STEADY_SECONDS = 60.0
 
 def _spawn(command: str) -> subprocess.Popen[bytes]:
     # ``python -m frenchnovel.cli`` rather than the console script: the same interpreter and
-    # environment as this server, whatever PATH says. Same process group as the server, so
-    # that a signal to the group reaches them too.
+    # environment as this server, whatever PATH says. A process group of its own: a terminal's
+    # Ctrl-C reaches the server alone, which stops its children in order (the broker last);
+    # ``die_with_parent`` covers a server that is killed.
     return subprocess.Popen(
-        [sys.executable, "-m", "frenchnovel.cli", command], preexec_fn=die_with_parent
+        [sys.executable, "-m", "frenchnovel.cli", command],
+        preexec_fn=die_with_parent,
+        process_group=0,
     )
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()  # a worker's warm shutdown also stops its pool
-    try:
-        process.wait(STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def stop_processes(processes: Iterable[subprocess.Popen[bytes]], grace: float) -> None:
+    """SIGTERM every process at once, give them ``grace`` seconds together, then SIGKILL what
+    is left, their own children (a worker's pool) included."""
+    running = [process for process in processes if process.poll() is None]
+    family: list[psutil.Process] = []
+    for process in running:
+        try:
+            family += psutil.Process(process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            pass
+        process.terminate()
+    deadline = time.monotonic() + grace
+    for process in running:
+        try:
+            process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            log.warning("process %s did not stop within %.0f s: killed", process.pid, grace)
+            process.kill()
+            process.wait()
+    _, left = psutil.wait_procs(family, timeout=max(0.1, deadline - time.monotonic()))
+    for child in left:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(left, timeout=5)
 
 
 class Supervisor:
@@ -85,11 +110,10 @@ class Supervisor:
         self._stopping.set()
 
     def stop(self) -> None:
-        """Stop watching, then stop every child."""
+        """Stop watching, then stop every child (together, within ``STOP_SECONDS``)."""
         self.stop_watching()
         self._thread.join()
-        for process in self.children.values():
-            _stop(process)
+        stop_processes(self.children.values(), STOP_SECONDS)
 
 
 @dataclass(frozen=True, slots=True)

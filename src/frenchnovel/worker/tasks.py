@@ -11,7 +11,7 @@ from celery import shared_task
 from sqlalchemy.exc import DBAPIError
 
 from frenchnovel.config import get_settings
-from frenchnovel.jobs import events, maintenance
+from frenchnovel.jobs import events, maintenance, orphans
 from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import utcnow
 from frenchnovel.worker import chunk_flow
@@ -48,12 +48,14 @@ def merge_job(job_id: str) -> None:
 
 @shared_task(name="frenchnovel.reap_stuck_jobs")  # type: ignore[untyped-decorator]
 def reap_stuck_jobs() -> list[str]:
-    """Fail with TASK_TIMEOUT the jobs without progress for TASK_TIMEOUT_SECONDS."""
+    """Fail with TASK_TIMEOUT the jobs without progress for TASK_TIMEOUT_SECONDS, and the
+    synchronous jobs whose API process is gone (``jobs.orphans``)."""
     settings = get_settings()
     with get_sessions(settings)() as session, session.begin():
         reaped = maintenance.reap_stuck_jobs(session, settings=settings, now=utcnow())
+        reaped += orphans.fail_orphaned_jobs(session, me=None, now=utcnow())
     for job_id in reaped:
-        log.warning("job %s failed: no progress for %s s", job_id, settings.task_timeout_seconds)
+        log.warning("job %s failed: no progress, or its API process is gone", job_id)
         events.publish(settings, job_id, events.FAILED)
     return reaped
 

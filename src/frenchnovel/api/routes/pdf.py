@@ -55,6 +55,10 @@ UPLOAD_FORM = {
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 402, 413, 422, 429, 500, 502)
 }
+# A small file's job cancelled (``POST /jobs/{id}/cancel``) while its upload waits.
+CANCELLED: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorBody, "description": "JOB_CANCELLED: the job was cancelled"}
+}
 
 
 async def _receive(request: Request, settings: Settings, job_id: str) -> files.StoredUpload:
@@ -83,7 +87,13 @@ def _submit(
         settings=settings,
     )
     with request.app.state.sessions() as session, session.begin():
-        return service.submit(session, user_id=user.id, submission=prepared, settings=settings)
+        return service.submit(
+            session,
+            user_id=user.id,
+            submission=prepared,
+            settings=settings,
+            api_instance_id=request.app.state.identity.id,
+        )
 
 
 def _answer_completed(job: Job, settings: Settings) -> ProcessedAnswer:
@@ -101,14 +111,16 @@ def _answer_completed(job: Job, settings: Settings) -> ProcessedAnswer:
 @router.post(
     "/process-pdf",
     response_model=ProcessedAnswer,
-    responses={202: {"model": AcceptedAnswer}, **ERRORS},
+    responses={202: {"model": AcceptedAnswer}, **ERRORS, **CANCELLED},
     openapi_extra=UPLOAD_FORM,
 )
 async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep) -> Any:
-    """Upload a PDF (multipart field ``pdf_file``, optional settings fields) and process it.
+    """Upload a PDF or a plain-text novel (multipart field ``pdf_file``, a ``.txt`` name or
+    ``text/plain`` for a text; optional settings fields) and process it.
 
     Files up to ``CHUNKING_THRESHOLD_PAGES`` pages are processed at once: 200 with the sentences.
-    Larger ones become an asynchronous job: 202 with its ``job_id`` to follow.
+    Larger ones become an asynchronous job: 202 with its ``job_id`` to follow. A small file's job
+    cancelled while its upload waits answers 409 ``JOB_CANCELLED`` (its credits are refunded).
     """
     job_id = new_job_id()
     try:
@@ -142,6 +154,12 @@ async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep
     if final.status == JobStatus.COMPLETED.value:
         metrics.JOBS_COMPLETED.inc()
         return _answer_completed(final, settings)
+    if final.status == JobStatus.CANCELLED.value:
+        raise JobFailed(
+            "the job was cancelled; its credits were refunded",
+            code=ErrorCode.JOB_CANCELLED,
+            job_id=final.id,
+        )
     code = ErrorCode.__members__.get(final.error_code or "")
     metrics.JOBS_FAILED.labels(final.error_code or final.status).inc()
     raise JobFailed(

@@ -22,6 +22,7 @@ from frenchnovel.pipeline.rewrite.syntax import (
     RELATIVE_PRONOUNS,
     Sentence,
 )
+from frenchnovel.pipeline.verbforms import lemmas_of
 
 _LEANING = {
     "ne", "n'", "n’", "se", "s'", "s’", "me", "m'", "m’", "te", "t'", "t’", "le", "la", "les",
@@ -42,6 +43,8 @@ _SUBORDINATOR_HEADS = {
 }  # fmt: skip
 _COMPARATIVES = {"plus", "moins", "aussi", "autant", "mieux", "pire", "même", "tel", "telle",
                  "autre", "si", "tant", "davantage", "meilleur", "meilleure"}  # fmt: skip
+_STRESSED = {"lui", "elle", "elles", "eux", "nous", "vous", "moi", "toi", "soi"}
+_DEGREE = {"plus", "moins", "aussi"}
 _QUANTITIES = {"trop", "beaucoup", "peu", "tant", "assez", "plus", "moins", "combien"}
 _DEMONSTRATIVES = {"c'", "c’", "ce", "ça", "cela", "ceci"}
 _QUE = {"que", "qu'", "qu’"}
@@ -69,12 +72,14 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         out.append("subordinate")
     last = words[-1]
     leaning = s.lower[last] in _LEANING or s.pos[last] in _LEANING_POS or s.dep[last] in AUX_DEPS
-    if leaning and not s.text[last].startswith("-"):  # « dit-il », « prends-le »
+    leaning = leaning or _bare_copula(s, words)
+    if leaning and not s.text[last].startswith("-") and not _closing(s, words):
         out.append("leaning end")
     if any(
         s.lower[k] in NEGATION_STARTS
         and not any(s.lower[j] in NEGATION_ENDS for j in words[i + 1 : i + 12])
         and not _literary_ne(s, words[i + 1 : i + 4])
+        and not _expletive_ne(s, words[max(0, i - 10) : i])
         for i, k in enumerate(words)
     ):
         out.append("ne alone")
@@ -84,10 +89,29 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         out.append("conjunction without its clause")  # « … de particulier que, si … »
     if any(_orphan_relative(s, piece, k) for k in words):
         out.append("relative without antecedent")
-    texts = [s.text[k] for k in piece.tokens if k not in piece.drop]
-    if any(texts.count(a) != texts.count(b) for a, b in _PAIRS):
+    if _unbalanced(s, piece):
         out.append("unbalanced")
     return out
+
+
+def _unbalanced(s: Sentence, piece: Piece) -> bool:
+    """Quotes or brackets that open in ``piece`` and close in another; a mark whose partner is
+    in another sentence of the book (« … si je veux… oui. » ending a speech) may stay alone."""
+    texts = [s.text[k] for k in piece.tokens if k not in piece.drop]
+    return any(_unpaired(texts, s.text, a, b) for a, b in _PAIRS)
+
+
+def _unpaired(texts: list[str], whole: list[str], a: str, b: str) -> bool:
+    diff = texts.count(a) - texts.count(b)
+    if diff == 0:
+        return False
+    if diff != whole.count(a) - whole.count(b) or abs(diff) != 1:
+        return True
+    marks = [t for t in texts if t in (a, b)]
+    words = [t for t in texts if any(c.isalnum() for c in t)]
+    if diff < 0:  # a speech that ends here: its closing mark closes the piece
+        return marks != [b] or texts.index(b) < texts.index(words[-1])
+    return marks != [a] or texts.index(a) > texts.index(words[0])  # one that opens here
 
 
 def _orphan_mark(s: Sentence, k: int, kept: set[int]) -> bool:
@@ -109,6 +133,36 @@ def _open_que(s: Sentence, piece: Piece) -> bool:
     return False
 
 
+def _bare_copula(s: Sentence, words: list[int]) -> bool:
+    """« C'est. », « Il était. »: « être » at the end with nothing to say what (« il l'est »
+    has its attribute in « l' »)."""
+    last = words[-1]
+    before = s.lower[words[-2]] if len(words) > 1 else ""
+    copula = s.finite[last] and "être" in lemmas_of(s.lower[last])
+    return copula and before not in ("l'", "l’", "le", "en", "y") and s.dep[last] != "aux"
+
+
+def _closing(s: Sentence, words: list[int]) -> bool:
+    """The last word ends a sentence after all: « sous lui », « d'elle » (a pronoun after a
+    preposition), « pas moins », « n'en pouvait plus », « l'aimait aussi »."""
+    if len(words) < 2:
+        return False
+    last, before = s.lower[words[-1]], words[-2]
+    if last in _STRESSED:  # « sous lui », « d'elle », « tant qu'elle »
+        return s.pos[before] == "ADP" or s.lower[before] in ("d'", "d’", "qu'", "qu’", "que")
+    return last in _DEGREE and (s.lower[before] in NEGATION_ENDS or s.finite[before])
+
+
+def _expletive_ne(s: Sentence, before: list[int]) -> bool:
+    """« plus ému qu'il ne l'eût été », « avant qu'il ne parte »: a « ne » after the « que » of
+    a comparison or of « avant que », « de peur que », « à moins que » is whole alone."""
+    que = [n for n, k in enumerate(before) if s.lower[k] in _QUE and n >= len(before) - 3]
+    if not que:
+        return False
+    earlier = {s.lower[k] for k in before[: que[-1]]}
+    return bool(earlier & (_COMPARATIVES | {"avant", "peur", "crainte", "moins"}))
+
+
 def _literary_ne(s: Sentence, after: list[int]) -> bool:
     """« il ne peut proférer une parole », « je ne sais », « il n'ose »: a literary « ne » alone
     before pouvoir, savoir, oser or cesser is a whole negation."""
@@ -120,6 +174,8 @@ def _subordinate_opening(s: Sentence, piece: Piece, words: list[int]) -> bool:
     (after a conjunction) with no main clause after it."""
     opening = words[1:] if s.pos[words[0]] == "CCONJ" and len(words) > 1 else words
     first = opening[0]
+    if s.lower[first] == "pendant" and not _two_word_subordinator(s, opening):
+        return False  # « Pendant cette journée, … » opens on a complement
     return (
         piece.link not in LINKS
         and (s.lower[first] in _SUBORDINATING or _two_word_subordinator(s, opening))
@@ -164,6 +220,8 @@ def _orphan_relative(s: Sentence, piece: Piece, k: int) -> bool:
     juger » once the first relative became « On l'instruisait »)."""
     if s.lower[k] not in RELATIVE_PRONOUNS or s.dep[k] in ("mark", "fixed") or s.pos[k] != "PRON":
         return False
+    if s.lower[k] in _QUE and {s.lower[j] for j in piece.tokens if k - 6 <= j < k} & _COMPARATIVES:
+        return False  # « aussi calme qu'auparavant »
     c = s.head[k]
     if not s.is_clause(c) and not s.finite[c]:
         return True  # « la salle à manger qui, nous l'avons dit » : its verb went elsewhere
@@ -203,8 +261,8 @@ def _all_subordinate(s: Sentence, piece: Piece) -> bool:
     """Every finite verb of ``piece`` comes after « que », « qui », « quand »… with no comma
     between: a second opinion where the parse made a relative its root (« rêvant au nombre de
     rendez-vous que ces deux mille francs représentaient »)."""
-    if piece.subject is not None or piece.copula:
-        return False
+    if piece.subject is not None or piece.copula or piece.link in LINKS:
+        return False  # « C'était pour qu'on ne la vît pas. » is a main clause
     opened = found = False
     for k in piece.tokens:
         if k in piece.drop:

@@ -13,8 +13,8 @@ small model often hangs it), opened by a preposition of place, time or manner (n
 verb in it; only after a verb that says enough without it (not « être », « aller », « mettre »,
 a pronominal or a passive verb, an incise). It is taken from the end of the clause, with no other
 verb or relative between them that could own it, or from its start when a comma sets it off.
-« Ce fut » follows a simple past, « C'est » a present, « C'était » anything else; the new
-sentence comes after its clause.
+« Ce fut » follows a simple past, « C'est » a present, « Ce sera » a future, « C'était »
+anything else; the new sentence comes after its clause.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.verbforms import lemmas_of
 
-LINKS = ("C'était", "Ce fut", "C'est")
+LINKS = ("C'était", "Ce fut", "C'est", "Ce sera")
 _PREPOSITIONS = {
     "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
-    "parmi", "chez", "depuis", "malgré", "durant", "contre", "dès", "en", "par",
+    "parmi", "chez", "depuis", "malgré", "durant", "contre", "dès", "entre", "en", "par",
     "près", "auprès", "loin", "autour", "le", "lors", "selon", "travers", "au-dessus",
-    "au-dessous", "jusqu'", "jusqu’", "jusque",
+    "au-dessous",
 }  # fmt: skip
 # Verbs that say little without where or when (« il était dans sa chambre », « il alla à … »).
 _NEEDY = {
@@ -44,6 +44,7 @@ _NEEDY = {
     "enfermer", "tirer", "plonger", "glisser", "pénétrer", "traverser", "situer", "naître",
     "mourir", "sembler", "paraître", "devenir", "avoir", "faire", "consister", "dépendre",
 }  # fmt: skip
+_PLACE = {"travers", "milieu", "bord", "côté", "fond", "pied", "sommet", "bout", "coin", "long"}
 _PLACES = {"dans", "sur", "sous", "devant", "derrière", "contre", "près", "auprès", "parmi",
            "chez", "autour"}  # fmt: skip
 _SEEING = {"voir", "apercevoir", "regarder", "découvrir", "remarquer", "contempler", "observer",
@@ -60,6 +61,8 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     members = set(piece.tokens)
     if _reflexive(s, h, members) or _passive(s, h) or any(s.inverted(k) for k in members):
         return  # « ajouta Harris, avec … »: an incise's complement is the speech's
+    if any(s.lower[k] in ("ne", "n'", "n’") for k in members):
+        return  # « il n'osa pas entrer par la porte »: the negation's scope
     order = piece.tokens
     for a in sorted((a for a in order if _circumstance(s, h, a, members)), reverse=True):
         child = s.subtree(a) & members
@@ -89,7 +92,7 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             kid.subject, kid.subject_at = found, min(child)
             kid.copula = copula(s.tense(h), found.agree)
         else:
-            kid.link = _link(s, h)
+            kid.link = link_for(s, h)
         kid.anchor = max(parent.position(), max(parent.words(s))) + 0.5  # after its clause
         yield [parent, kid]
 
@@ -97,17 +100,21 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
 def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
     """``a`` heads a phrase of place, time or manner of the verb ``h`` (or of its object or its
     infinitive, where the small model often hangs it: « déposa un baiser sur le front »)."""
-    if s.pos[a] not in ("NOUN", "PROPN") or s.dep[a] not in ("obl:mod", "obl", "nmod"):
+    if s.pos[a] not in ("NOUN", "PROPN") or s.dep[a] not in ("obl:mod", "obl", "nmod", "obl:arg"):
         return False
+    if s.dep[a] == "obl:arg" and not _has_object(s, h, Piece(sorted(members))):
+        return False  # « il comptait beaucoup sur l'aide de son frère »: the verb's own
     up = s.head[a]
     if up != h and not (s.head[up] == h and s.dep[up] in ("obj", "xcomp") and up in members):
         return False
     cases = [k for k in s.children[a] if s.dep[k] == "case" and k < a]
     if not cases or min(cases) != min(s.subtree(a)):
         return False
-    opening = s.lower[min(cases)]
-    if opening not in _PREPOSITIONS or (opening in _BY_AGENT and _passive(s, s.head[a])):
-        return False
+    first = min(cases)
+    opening = s.lower[first]
+    place = opening in ("à", "au", "aux") and first + 1 < len(s) and s.lower[first + 1] in _PLACE
+    if not (opening in _PREPOSITIONS or place) or (opening in _BY_AGENT and _passive(s, up)):
+        return False  # « à travers la plaine », « au milieu de la nuit » are places
     inner = s.subtree(a) & members
     words = [k for k in inner if not s.is_punct(k)]
     if len(words) < 3 or any(s.finite[k] or s.pos[k] in ("VERB", "AUX") for k in inner):
@@ -146,10 +153,13 @@ _PRESENT = ("e", "es", "ent", "ons", "ez", "ont", "st")
 _SIMPLE_PAST = ("a", "èrent", "irent", "urent", "it", "ut", "int", "ât", "ît", "ût")
 
 
-def _link(s: Sentence, h: int) -> str:
-    """« C'était », « Ce fut » after a simple past, « C'est » after a present."""
+def link_for(s: Sentence, h: int) -> str:
+    """« C'était », « Ce fut » after a simple past, « C'est » after a present, « Ce sera »
+    after a future."""
     v = s.finite_of(h)
     word = s.lower[v] if v >= 0 else ""
+    if s.feature(v, "Tense") == "Fut" and word.endswith(("ra", "ront", "rai", "ras", "rez")):
+        return LINKS[3]
     if v != h or word.endswith(("ait", "aient")):
         return LINKS[0]  # an imperfect, or a compound tense
     if s.tense(h) == "Pres" and word.endswith(_PRESENT):

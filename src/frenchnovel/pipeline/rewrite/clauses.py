@@ -29,6 +29,7 @@ from frenchnovel.pipeline.rewrite.syntax import Sentence
 _SUBJECT_PRONOUNS = {"il", "elle", "on", "ils", "elles", "je", "j'", "j’", "tu"}
 # An antecedent of time: « le jour où » is no place to write « y » for.
 _FRONTED = {"quand", "lorsque", "lorsqu'", "lorsqu’"}
+_TWO_WORDS = {"dès", "aussitôt", "sitôt", "après", "depuis"}  # « dès que … , »
 _CAUSE = {"parce", "puisque", "puisqu'", "puisqu’"}
 _TIME = {"quand", "lorsque", "lorsqu'", "lorsqu’", "dès", "aussitôt", "après"}
 
@@ -113,21 +114,32 @@ def _noun_before_verb(s: Sentence, c: int, child: set[int]) -> bool:
 
 def fronted_time(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     """« Lorsque Canivet entra, il se jeta dans ses bras » where the parse missed the time
-    clause: « Canivet entra. Alors, il se jeta dans ses bras. »"""
+    clause: « Canivet entra. Alors, il se jeta dans ses bras. » (« dès que », « aussitôt que »,
+    « après que », « depuis que » too)."""
     tokens = piece.tokens
     # « Aussi, lorsqu'il trouvait … » : an adverb before binds both clauses, the sentence stays
-    if len(tokens) < 3 or s.lower[tokens[0]] not in _FRONTED or piece.link:
+    if len(tokens) < 4 or piece.link:
         return
+    opening = _time_opening(s, tokens)
     comma = next((m for m in range(1, len(tokens)) if s.text[tokens[m]] == ","), -1)
-    if comma < 0 or not any(s.finite[k] for k in tokens[1:comma]):
+    if not opening or comma < 0 or not any(s.finite[k] for k in tokens[opening:comma]):
         return
-    clause, main = tokens[1:comma], tokens[comma + 1 :]
+    clause, main = tokens[opening:comma], tokens[comma + 1 :]
     first = Piece(clause, top_clause(s, clause), piece.drop & set(clause))
     second = Piece(main, top_clause(s, main), piece.drop & set(main), dict(piece.insert))
     second.link = "Alors,"
     first.anchor = piece.position()
     second.anchor = first.anchor + 0.5
     yield [first, second]
+
+
+def _time_opening(s: Sentence, tokens: list[int]) -> int:
+    """How many words open a time clause at the start of ``tokens`` (« Lorsque », « Dès que »,
+    « Aussitôt qu' »), or 0."""
+    if s.lower[tokens[0]] in _FRONTED:
+        return 1
+    two = s.lower[tokens[0]] in _TWO_WORDS and s.lower[tokens[1]] in ("que", "qu'", "qu’")
+    return 2 if two else 0
 
 
 def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
@@ -164,7 +176,19 @@ def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             yield [parent, kid] if c > h else [kid, parent]
         elif (word in _TIME or word == "comme") and c < h and not parent.link:
             parent.link = "Alors,"  # « Comme il pleuvait, il resta » → « Il pleuvait. Alors, … »
+            _move_conjunction(s, parent, kid)
             yield [kid, parent]
+
+
+def _move_conjunction(s: Sentence, parent: Piece, kid: Piece) -> None:
+    """« Mais, quand il fut en haut, il se détourna » → « Mais il fut en haut. Alors, il se
+    détourna »: the conjunction before the time clause opens the time clause's sentence."""
+    opening = [k for k in parent.tokens if k < min(kid.tokens)]
+    words = [k for k in opening if not s.is_punct(k)]
+    if len(words) != 1 or s.pos[words[0]] != "CCONJ":
+        return
+    parent.tokens = [k for k in parent.tokens if k not in opening]
+    kid.tokens = sorted({*kid.tokens, *words})
 
 
 def _nearest_clause(s: Sentence, tokens: list[int]) -> int:

@@ -105,7 +105,7 @@ def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
     everything = list(range(len(s)))
     whole = Piece(everything, top_clause(s, everything))
     limit, min_words = options.sentence_length_limit, options.min_sentence_length
-    pieces = sorted(_shorten(s, whole, limit, min_words, DEPTH), key=Piece.position)
+    pieces = sorted(_shorten(s, whole, limit, min_words, DEPTH, [SEARCH]), key=Piece.position)
     if len(pieces) == 1:
         return [sentence]
     out: list[str] = []
@@ -120,17 +120,38 @@ def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
 
 
 DEPTH = 16  # how deep transformations of one sentence may nest (each piece is halved again)
+ALTERNATIVES = 3  # transformations of one piece compared, when the first leaves words over
+SEARCH = 24  # alternatives tried in all for one sentence, past the first of each piece
 
 
-def _shorten(s: Sentence, piece: Piece, limit: int, min_words: int, budget: int) -> list[Piece]:
-    """``piece`` as sentences within ``limit`` words where transformations allow."""
+def _shorten(
+    s: Sentence, piece: Piece, limit: int, min_words: int, budget: int, search: list[int]
+) -> list[Piece]:
+    """``piece`` as sentences within ``limit`` words where transformations allow: the first
+    transformation whose pieces all stand alone, or, when its sentences still run over the
+    limit, the one of the next few that leaves the fewest words over it (``search`` holds how
+    many more the sentence may try)."""
     if budget <= 0 or _length(s, piece) <= limit:
         return [piece]
+    best: list[Piece] = [piece]
+    best_excess = _excess(s, best, limit)
+    tried = 0
     for option in candidates(s, piece):
-        if all(not problems(s, p, min_words) for p in option):
-            budget -= 1
-            return [q for p in option for q in _shorten(s, p, limit, min_words, budget)]
-    return [piece]
+        if any(problems(s, p, min_words) for p in option):
+            continue
+        result = [q for p in option for q in _shorten(s, p, limit, min_words, budget - 1, search)]
+        excess = _excess(s, result, limit)
+        if excess < best_excess or tried == 0:
+            best, best_excess = result, excess
+        tried += 1
+        if best_excess == 0 or tried >= ALTERNATIVES or search[0] <= 0:
+            break
+        search[0] -= 1
+    return best
+
+
+def _excess(s: Sentence, pieces: list[Piece], limit: int) -> int:
+    return sum(max(0, _length(s, p) - limit) for p in pieces)
 
 
 def _length(s: Sentence, piece: Piece) -> int:

@@ -99,7 +99,11 @@ def render(s: Sentence, piece: Piece, previous: Piece | None, *, final: bool) ->
         return ""
     if not _ENDED.search(text):
         question = s.text[last] == "?" and piece.head >= 0 and s.inverted(piece.head)
-        text += s.text[last] if final and last >= 0 else "?" if question else "."
+        if final and last >= 0:  # « collection ! »: the space French puts before it, kept
+            spaced = s.text[last] in ("!", "?", "?!", "!?") and last > 0 and s.space[last - 1]
+            text += (" " if spaced else "") + s.text[last]
+        else:
+            text += "?" if question else "."
     return _capitalise(text)
 
 
@@ -121,6 +125,9 @@ def _clear(s: Sentence, mention: Mention, previous: Piece) -> bool:
         return True
     if mention.token not in previous.tokens:
         return False
+    written = previous.subject
+    if written is not None and written.token != mention.token and written.agree == mention.agree:
+        return False  # « Elle s'offrait en la fille … » : « elle » is the other one
     rivals = [
         k
         for k in previous.tokens

@@ -2,9 +2,10 @@
 
 « qui » → the antecedent as subject (a pronoun where it cannot be mistaken, else the noun again:
 « un chien qui dormait » → « Ce chien dormait »); « que » → « le / la / l' / les » before the verb;
-« à qui » → « lui / leur »; « où » → « y » (not after a noun of time: « le jour où »). The
+« à qui » → « lui / leur »; « où » → « y » (not after a noun of time: « le jour où »);
+« dont la femme » → « sa femme », « dont il parlait » → « il en parlait ». The
 antecedent of « qui » agrees in number with its verb, which sets a misattached parse right
-(« les portes du théâtre, qui étaient fermées »). « dont », a relative of a pronoun (« ceux
+(« les portes du théâtre, qui étaient fermées »). Another « dont », a relative of a pronoun (« ceux
 qui »), a supposition (« qui verrait »), two coordinated relatives and one whose words may have
 been hung elsewhere by the parse stay with their clause.
 """
@@ -27,6 +28,7 @@ from frenchnovel.pipeline.rewrite.splitting import (
 )
 from frenchnovel.pipeline.rewrite.syntax import RELATIVE_PRONOUNS, SUBJECT_DEPS, Sentence
 
+_ARTICLES = {"le", "la", "les", "l'", "l’"}
 _TIMES = {
     "jour", "jours", "moment", "moments", "instant", "heure", "heures", "temps", "époque",
     "année", "années", "soir", "matin", "nuit", "minute", "siècle", "fois", "saison", "mois",
@@ -57,8 +59,9 @@ def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
 def _antecedent(s: Sentence, piece: Piece, c: int) -> int:
     """The noun the relative clause ``c`` is about, or -1. The parse's when it has one; after
     « , qui » the nearest noun before the comma when the parse missed the relative. For « qui »,
-    the noun must agree in number with the verb, else the noun it complements may (« les portes
-    du théâtre, qui étaient fermées »: « portes », not « théâtre »)."""
+    the noun must agree in number with the verb and in gender with a participle or adjective of
+    the clause, else the noun it complements may (« les portes du théâtre, qui étaient
+    fermées »: « portes », not « théâtre »; « la fille d'un marchand, qui était devenue »)."""
     first = min(s.subtree(c))
     if s.dep[c] == "acl:relcl":
         n = s.head[c]
@@ -67,16 +70,33 @@ def _antecedent(s: Sentence, piece: Piece, c: int) -> int:
         if s.text[first - 1] != "," or not before:
             return -1
         n = before[-1] if s.pos[before[-1]] in ANTECEDENTS else -1
+    elif s.lower[first] == "dont" and first - 1 in piece.tokens and s.is_clause(c):
+        n = first - 1 if s.pos[first - 1] in ANTECEDENTS else -1  # « une maison dont les … »
     else:
         return -1
     if n < 0 or s.lower[first] != "qui" or s.dep[first] not in SUBJECT_DEPS:
         return n
-    number = _verb_number(s, c)
+    number, gender = _verb_number(s, c), _clause_gender(s, c)
     for candidate in (n, s.head[n] if s.dep[n] == "nmod" else -1):
         agree = agreement(s, candidate) if candidate >= 0 else ""
-        if agree and (not number or agree[1] == number):
+        if agree and (not number or agree[1] == number) and (not gender or agree[0] == gender):
             return candidate
-    return -1 if number else n
+    return -1 if number or gender else n
+
+
+def _clause_gender(s: Sentence, c: int) -> str:
+    """« f » or « m » from a participle or an adjective that agrees with the subject of the
+    relative clause ``c`` (« qui était devenue amoureuse »: a woman), or ""."""
+    for k in (c, *s.children[c]):
+        if k != c and s.dep[k] not in ("xcomp", "acl"):
+            continue
+        participle = s.pos[k] == "VERB" and "Part" in s.morph[k].get("VerbForm")
+        passive = k == c and any(s.dep[j] in ("aux:pass", "cop") for j in s.children[c])
+        if (participle and passive) or (s.pos[k] == "ADJ" and (k != c or passive)):
+            found = {"Fem": "f", "Masc": "m"}.get(s.feature(k, "Gender"), "")
+            if found:
+                return found
+    return ""
 
 
 def _verb_number(s: Sentence, c: int) -> str:
@@ -117,6 +137,8 @@ def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention)
         return True
     if not (own in child and first < own < verb):
         return False  # « que font les flèches »: the subject comes after the verb
+    if s.lower[first] == "dont":
+        return _dont(s, kid, c, words, found, own)
     if s.lower[first] in ("que", "qu'", "qu’") and s.pos[first] == "PRON":
         if any(s.dep[k] == "obj" and k != first for k in s.children[c]) or not found.agree:
             return False
@@ -135,6 +157,37 @@ def _relative(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention)
         kid.insert[slot] = found.dative()
         return True
     return False
+
+
+def _dont(s: Sentence, kid: Piece, c: int, words: list[int], found: Mention, own: int) -> bool:
+    """« un homme dont la femme était malade » → « Sa femme était malade. »: « dont » and the
+    subject's article become a possessive; « un livre dont il parlait » → « Il en parlait. »
+    Not after « façon », « manière », « sorte » (« la façon dont il arrangerait »), nor when
+    the clause has an object of its own (« dont il connaissait le père »)."""
+    antecedent = s.lower[s.head[c]] if s.dep[c] == "acl:relcl" else ""
+    if not found.agree or antecedent in ("façon", "manière", "sorte", "guise"):
+        return False
+    if not any(k > s.finite_of(c) for k in words):
+        return False  # « dont les chefs disaient : … »: what they said is elsewhere
+    article = words[1] if len(words) > 2 else -1
+    if article >= 0 and s.head[article] == own and s.lower[article] in _ARTICLES:
+        plural = s.lower[article] == "les"
+        vowel = s.lower[article + 1][:1] in "aeiouyhéèêâîôû"
+        if found.agree[1] == "p":
+            word = "leurs" if plural else "leur"
+        else:
+            word = "ses" if plural else "son" if s.lower[article] == "le" or vowel else "sa"
+        kid.drop = kid.drop | {words[0], article}
+        kid.insert[article] = word
+        return True
+    if own != words[1] or any(s.dep[k] in ("obj", "ccomp") for k in s.children[c]):
+        return False
+    if s.lower[own] == "il" and any(s.lower[k] in ("agit", "agissait") for k in words):
+        return False  # « ce dont il s'agit » is impersonal
+    slot = clitic_slot(s, c, set(kid.tokens), tuple(CLITICS - {"en"}))
+    kid.drop = kid.drop | {words[0]}
+    kid.insert[slot] = "en"  # « dont il parlait » → « Il en parlait. »
+    return True
 
 
 def _has_y(s: Sentence, c: int) -> bool:

@@ -107,12 +107,18 @@ def subject_mention(s: Sentence, subject: int, clause: int = -1) -> Mention | No
         subject = antecedent
     found = mention(s, subject)
     verb = s.finite_of(clause) if clause >= 0 else -1
+    if verb >= 0 and s.lower[verb].endswith(("s", "x", "z")) and not _first_or_second(found):
+        return None  # « comprends », « allons », « veux »: never a third person's verb
     number = {"Sing": "s", "Plur": "p"}.get(s.feature(verb, "Number"), "") if verb >= 0 else ""
     if s.lower[verb].endswith(("aient", "èrent", "irent", "urent", "ont")):
         number = "p"
     if number and found.agree and found.agree[1] != number and not found.personal:
         return None  # « une valse … tournaient »: the parse and the verb disagree
     return found if found.pronoun() or found.phrase else None
+
+
+def _first_or_second(found: Mention) -> bool:
+    return found.personal in ("je", "j'", "j’", "tu", "nous", "vous")
 
 
 def mood(s: Sentence, c: int) -> str:

@@ -19,8 +19,9 @@ DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
 - coordinated objects, complements or attributes → one sentence each, subject and verb repeated;
   so does a complement set off by commas after its verb (``adjuncts``);
 - failing a parse that sees it, « et » or a comma before a finite verb with no subject of its own;
-- last, a circumstance of place or time at the end or the start of a clause → « C'était … »
-  (``circumstances``).
+- last, a clause of purpose or time at the end of a clause (« pour … », « afin de … », « sans … »,
+  « avant de … », « après avoir … »), or a circumstance of place or time at its end or start →
+  « C'était … » (``purposes``, ``circumstances``).
 
 The engine checks every piece a transformation makes (``pieces.problems``) and makes it only
 when all stand alone.
@@ -42,6 +43,7 @@ from frenchnovel.pipeline.rewrite.clauses import (
 from frenchnovel.pipeline.rewrite.complements import complements
 from frenchnovel.pipeline.rewrite.descriptions import descriptions
 from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.purposes import purposes
 from frenchnovel.pipeline.rewrite.relatives import relatives
 from frenchnovel.pipeline.rewrite.splitting import top_clause
 from frenchnovel.pipeline.rewrite.syntax import Sentence
@@ -60,4 +62,5 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     yield from complements(s, piece)
     yield from adjuncts(s, piece)
     yield from verb_phrases(s, piece)
+    yield from purposes(s, piece)
     yield from circumstances(s, piece)

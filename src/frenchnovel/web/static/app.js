@@ -184,7 +184,7 @@ async function cancelCurrent() {
 }
 
 function baseName(name) {
-  return (name ?? "result").replace(/\.pdf$/i, "") || "result";
+  return (name ?? "result").replace(/\.(pdf|txt)$/i, "") || "result";
 }
 
 function bindPage() {

@@ -17,7 +17,7 @@ export const STRINGS = {
     "account.missing":
       "Saisissez votre jeton pour commencer. Au premier lancement, make serve l’affiche dans le terminal ; sinon, sur le serveur : frenchnovel users create vous@exemple.fr",
     "submit.title": "Choisir un roman",
-    "submit.drop": "Déposez un PDF ici, ou",
+    "submit.drop": "Déposez un PDF (ou un .txt) ici, ou",
     "submit.choose": "Choisir un fichier",
     "submit.chosen": "Fichier : {name} ({size})",
     "settings.title": "Réglages",
@@ -112,6 +112,7 @@ export const STRINGS = {
     "error.UNAUTHORIZED": "Ce jeton d’accès n’est pas reconnu.",
     "error.JOB_NOT_FOUND": "Ce traitement est introuvable.",
     "error.INVALID_JOB_STATUS": "Ce n’est pas possible dans l’état actuel du traitement.",
+    "error.JOB_CANCELLED": "Ce traitement a été annulé ; ses crédits ont été rendus.",
     "error.TOO_MANY_JOBS":
       "Vous avez déjà trop de traitements en cours ; attendez qu’un d’eux se termine.",
     "error.CHUNK_PROCESSING_ERROR": "Une partie du livre n’a pas pu être traitée.",
@@ -137,7 +138,7 @@ export const STRINGS = {
     "account.missing":
       "Enter your token to begin. On first start, make serve prints one in the terminal; otherwise, on the server: frenchnovel users create you@example.org",
     "submit.title": "Choose a novel",
-    "submit.drop": "Drop a PDF here, or",
+    "submit.drop": "Drop a PDF (or a .txt) here, or",
     "submit.choose": "Choose a file",
     "submit.chosen": "File: {name} ({size})",
     "settings.title": "Settings",
@@ -232,6 +233,7 @@ export const STRINGS = {
     "error.UNAUTHORIZED": "This access token is not recognised.",
     "error.JOB_NOT_FOUND": "This job cannot be found.",
     "error.INVALID_JOB_STATUS": "This is not possible in the job’s current state.",
+    "error.JOB_CANCELLED": "This job was cancelled; its credits were refunded.",
     "error.TOO_MANY_JOBS": "You already have too many jobs running; wait for one to finish.",
     "error.CHUNK_PROCESSING_ERROR": "Part of the book could not be processed.",
     "error.TASK_TIMEOUT": "The job took too long and was stopped.",
