@@ -162,6 +162,8 @@ export class SubmitForm {
     show("#estimate-tokens", e.estimated_tokens ?? e.tokens);
     show("#estimate-credits", e.estimated_credits ?? e.credits);
     show("#estimate-balance", e.balance);
+    show("#estimate-ocr", e.ocr_pages);
+    this.root.querySelector("#estimate-ocr-row").hidden = !e.ocr_pages;
     if (this.file && this.file.name) {
       this.fileName.textContent = t("submit.chosen", {
         name: this.file.name,
