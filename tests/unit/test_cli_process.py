@@ -105,7 +105,8 @@ def test_candide_becomes_a_csv_and_an_xlsx_with_the_same_sentences(
         rows = list(csv.DictReader(handle))
     assert tuple(rows[0]) == ("index", "text", "original", "page", "rewritten", "over_limit")
     # page 1 is the cover, an image that OCR reads (ocr=auto); the text layer starts on page 5
-    assert len(rows) > 1000 and rows[0]["page"] == "1" and rows[5]["page"] == "5"
+    assert len(rows) > 1000 and rows[0]["page"] == "1"
+    assert min(int(row["page"]) for row in rows if int(row["page"]) > 4) == 5
     sheet = load_workbook(candide_outputs["xlsx"][0], read_only=True)["sentences"]
     texts = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert texts == [row["text"] for row in rows]
