@@ -91,6 +91,9 @@ def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
         from frenchnovel.pipeline.rewrite.estimate import estimate_llm_document_tokens
 
         tokens = estimate_llm_document_tokens(path, options, batch_size=settings.llm_batch_size)
+        # Text that only OCR will yield is not in the text layer it reads: priced whole (the
+        # adjustment gives back what the long sentences alone did not use).
+        tokens += estimate_tokens(characters - text_characters)
     model = model_for(options, settings)
     return Estimate(
         page_count=info.page_count,
