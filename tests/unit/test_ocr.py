@@ -13,7 +13,7 @@ from frenchnovel.config import Settings
 from frenchnovel.errors import ErrorCode, InputError
 from frenchnovel.pipeline.document import process_document
 from frenchnovel.pipeline.layout import is_page_number
-from frenchnovel.pipeline.ocr import lines_from_data
+from frenchnovel.pipeline.ocr import OcrUnavailable, lines_from_data
 from frenchnovel.pipeline.ocr_chunk import reading_order
 from frenchnovel.pipeline.ocr_plan import estimate_ocr_pages, ocr_chunk_pages, with_ocr_characters
 from frenchnovel.pipeline.options import JobOptions
@@ -195,3 +195,19 @@ def test_the_command_refuses_a_scan_with_ocr_off_in_one_line(scan: Path, tmp_pat
 
     assert run.returncode == 2
     assert run.stderr.startswith("error: NO_TEXT_LAYER: ")
+
+
+def test_ocr_force_accepts_a_drawing_that_auto_refuses(corpus: Path) -> None:
+    vector = corpus / "robustness" / "ocrmypdf_vector.pdf"
+
+    assert validate_pdf(vector, **LIMITS, ocr="force").page_count == 1
+
+
+def test_a_server_without_the_french_model_says_so(
+    scan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a folder without fra.traineddata
+
+    with pytest.raises(OcrUnavailable) as caught:
+        read(scan)
+    assert "French model" in caught.value.message
