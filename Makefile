@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup services chromium test test-fast lint typecheck format serve worker beat flower \
-        bench-pipeline bench-books bench-quality bench-service bench-llm bench-estimate bench-load bench-decks reliability-report clean
+        tesseract bench-pipeline bench-ocr-service bench-books bench-quality bench-service bench-llm bench-estimate bench-load bench-decks reliability-report clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-20s %s\n", $$1, $$2}'
@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP) ## Create .venv and install the package with its dev extras (quick when done)
+setup: $(STAMP) ## Create .venv, install the package with its dev extras, and Tesseract
+	@bash scripts/tesseract.sh
 
 services: ## Make sure PostgreSQL and Redis answer on 127.0.0.1 (starts them when needed)
 	@bash scripts/services.sh
@@ -26,7 +27,10 @@ services: ## Make sure PostgreSQL and Redis answer on 127.0.0.1 (starts them whe
 chromium: ## Install Debian's Chromium and the DejaVu fonts the tests need, when missing
 	@bash scripts/chromium.sh
 
-test: setup services chromium ## Set everything up and run the whole test suite
+tesseract: ## Install Debian's Tesseract and its French model (OCR of scans), when missing
+	@bash scripts/tesseract.sh
+
+test: setup services chromium tesseract ## Set everything up and run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: setup ## Unit tests only (no services needed)
@@ -53,8 +57,12 @@ beat: setup ## Start Celery beat (cleanup and reaper)
 flower: setup ## Start Flower on port 5555
 	$(BIN)/frenchnovel flower
 
-bench-pipeline: setup ## Pages/s of extract and of the whole pipeline, 1 and 2 workers, peak memory
+bench-pipeline: setup ## Pages/s of extract and of the whole pipeline, 1 and 2 workers, peak memory; OCR
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/ocr.py
+
+bench-ocr-service: setup services ## A 50-page scan through the service, 2 workers, vs its OCR time / 2
+	$(BIN)/python bench/ocr_service.py
 
 bench-books: setup ## EPUB and PDF books: word recall and chapters found, per tool that made them
 	$(BIN)/python bench/books.py

@@ -58,6 +58,9 @@ def process(
     ignore_dialogue: Annotated[bool, typer.Option(help="Keep quoted speech unchanged.")] = False,
     engine: Annotated[str, typer.Option(help="local, gemini or openai.")] = "local",
     model_preference: Annotated[str, typer.Option(help="balanced, quality or speed.")] = "balanced",
+    ocr: Annotated[
+        str, typer.Option(help="Scanned pages: auto (pages without text), off, or force (all).")
+    ] = "auto",
     workers: Annotated[int, typer.Option(help="Chunks processed in parallel.")] = 1,
     chunk_size: Annotated[int | None, typer.Option(help="Pages per chunk.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
@@ -74,6 +77,7 @@ def process(
             "ignore_dialogue": ignore_dialogue,
             "engine": engine,
             "model_preference": model_preference,
+            "ocr": ocr,
         },
         workers=workers,
         chunk_size=chunk_size,

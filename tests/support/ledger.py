@@ -2,7 +2,8 @@
 
 For each job: reserved − refunded − adjustment = what its usage costs, that is
 - a pending or processing job holds exactly its reservation (the estimate);
-- a completed job costs its actual credits, which are the price of its actual tokens;
+- a completed job costs its actual credits, which are the price of its actual tokens and of the
+  pages its chunks read by OCR;
 - a failed or cancelled job costs nothing, and a reused one was never charged;
 and no user's balance is below the overdraft floor.
 """
@@ -15,8 +16,15 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from frenchnovel.billing.pricing import credits_for
-from frenchnovel.storage.models import ACTIVE_STATUSES, CreditEntry, Job, JobStatus, LedgerKind
+from frenchnovel.billing.pricing import credits_for, ocr_credits
+from frenchnovel.storage.models import (
+    ACTIVE_STATUSES,
+    CreditEntry,
+    Job,
+    JobChunk,
+    JobStatus,
+    LedgerKind,
+)
 
 FLOOR = -100
 
@@ -35,17 +43,19 @@ class LedgerCheck:
         return not self.unbalanced and not self.below_floor
 
 
-def _expected_cost(job: Any) -> int:
+def _expected_cost(job: Any, ocr_pages: int = 0) -> int:
     if job.status in ACTIVE_STATUSES:
         return int(job.estimated_credits)
     if job.status == JobStatus.COMPLETED.value and job.reused_from_job_id is None:
-        return credits_for(int(job.actual_tokens or 0), job.model)
+        return credits_for(int(job.actual_tokens or 0), job.model) + ocr_credits(ocr_pages)
     return 0
 
 
-def _job_problem(job: Any, kinds: dict[str, int], counts: dict[str, int]) -> str | None:
+def _job_problem(
+    job: Any, kinds: dict[str, int], counts: dict[str, int], ocr_pages: int = 0
+) -> str | None:
     cost = -sum(kinds.values())
-    expected = _expected_cost(job)
+    expected = _expected_cost(job, ocr_pages)
     if any(count > 1 for count in counts.values()):
         return f"{job.id}: a movement counted twice {counts}"
     if job.reused_from_job_id is not None and kinds:
@@ -81,6 +91,9 @@ def check_ledger(engine: Engine, *, floor: int = FLOOR) -> LedgerCheck:
                     CreditEntry.job_id.is_not(None)
                 )
             ).all()
+            chunk_results = connection.execute(
+                select(JobChunk.job_id, JobChunk.result).where(JobChunk.result.is_not(None))
+            ).all()
             balances = connection.execute(
                 select(CreditEntry.user_id, func.sum(CreditEntry.amount)).group_by(
                     CreditEntry.user_id
@@ -91,9 +104,12 @@ def check_ledger(engine: Engine, *, floor: int = FLOOR) -> LedgerCheck:
     for job_id, kind, amount in lines:
         sums[job_id][kind] += int(amount)
         counts[job_id][kind] += 1
+    ocr_pages: dict[str, int] = defaultdict(int)
+    for job_id, result in chunk_results:
+        ocr_pages[job_id] += int((result or {}).get("ocr_pages", 0))
     found.jobs = len(jobs)
     for job in jobs:
-        problem = _job_problem(job, dict(sums[job.id]), dict(counts[job.id]))
+        problem = _job_problem(job, dict(sums[job.id]), dict(counts[job.id]), ocr_pages[job.id])
         if problem:
             found.unbalanced.append(problem)
         if job.status in ACTIVE_STATUSES:

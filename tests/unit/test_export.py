@@ -71,6 +71,7 @@ def test_json_is_the_documented_result_shape(result: Result) -> None:
         "over_limit",
         "fallbacks",
         "tokens",
+        "ocr_pages",
         "engine",
         "model",
         "seconds",

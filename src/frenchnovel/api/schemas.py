@@ -130,7 +130,8 @@ class ProcessedAnswer(BaseModel):
     back_matter: str = Field("", description="Colophons, notes, contents at the end.")
     stats: dict[str, Any] = Field(
         description="image_only_pages, source_sentences, sentences, rewritten, over_limit "
-        "(sentences over the limit), fallbacks, tokens, engine, model, seconds."
+        "(sentences over the limit), fallbacks, tokens, ocr_pages (pages read by OCR), engine, "
+        "model, seconds."
     )
 
 
@@ -153,6 +154,7 @@ class EstimateAnswer(BaseModel):
     balance: int
     allowed: bool
     is_async: bool = Field(serialization_alias="async")
+    ocr_pages: int = Field(0, description="pages to read by OCR, one credit each")
 
 
 class CreditsAnswer(BaseModel):
@@ -212,6 +214,7 @@ class SettingsUpdate(BaseModel):
     fix_hyphenation: bool | None = None
     engine: str | None = None
     model_preference: str | None = None
+    ocr: str | None = None
 
 
 class HealthAnswer(BaseModel):

@@ -23,3 +23,13 @@ def price_per_1k(model: str) -> int:
 def credits_for(tokens: int, model: str) -> int:
     """Credits that ``tokens`` tokens of ``model`` cost, rounded up to a whole credit."""
     return math.ceil(tokens * price_per_1k(model) / 1000)
+
+
+OCR_CREDITS_PER_PAGE = 1
+"""A page read by OCR costs one credit (Tesseract's seconds of CPU), on top of the tokens of the
+text it yields, which are priced as any text is."""
+
+
+def ocr_credits(pages: int) -> int:
+    """Credits for ``pages`` pages read by OCR."""
+    return max(pages, 0) * OCR_CREDITS_PER_PAGE

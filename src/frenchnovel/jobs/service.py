@@ -151,6 +151,17 @@ def start(session: Session, *, job_id: str, step: str = "processing") -> bool:
     return _one_row(changed)
 
 
+def set_step(session: Session, *, job_id: str, step: str) -> bool:
+    """Name what a processing job is doing now (e.g. ``ocr``); False when it is not processing."""
+    now = utcnow()
+    changed = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.PROCESSING.value)
+        .values(current_step=step, last_progress_at=now, updated_at=now)
+    )
+    return _one_row(changed)
+
+
 def complete(
     session: Session, *, job_id: str, result: Result, result_path: str, settings: Settings
 ) -> bool:
@@ -158,7 +169,7 @@ def complete(
 
     False, and nothing charged, when the job was cancelled or failed meanwhile.
     """
-    from frenchnovel.billing.pricing import credits_for
+    from frenchnovel.billing.pricing import credits_for, ocr_credits
 
     now = utcnow()
     changed = session.execute(
@@ -191,7 +202,7 @@ def complete(
         user_id=job.user_id,
         job_id=job.id,
         reserved=job.estimated_credits,
-        actual=credits_for(result.stats.tokens, job.model),
+        actual=credits_for(result.stats.tokens, job.model) + ocr_credits(result.stats.ocr_pages),
         floor=settings.credit_overdraft_floor,
     )
     job.actual_credits = charged

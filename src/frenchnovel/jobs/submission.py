@@ -6,7 +6,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from frenchnovel.billing.pricing import credits_for
+from frenchnovel.billing.pricing import credits_for, ocr_credits
 from frenchnovel.config import Settings
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.words import estimate_tokens
@@ -42,6 +42,7 @@ class Estimate:
     engine: str
     model: str
     is_async: bool
+    ocr_pages: int = 0
 
 
 def model_for(options: JobOptions, settings: Settings) -> str:
@@ -62,13 +63,13 @@ def async_available() -> bool:
     return importlib.util.find_spec(DISPATCH_MODULE) is not None
 
 
-def goes_async(page_count: int, settings: Settings) -> bool:
-    """Large files go to the workers, unless async processing is off (or not built)."""
-    return (
-        settings.async_processing_enabled
-        and page_count > settings.chunking_threshold_pages
-        and async_available()
-    )
+def goes_async(page_count: int, settings: Settings, ocr_pages: int = 0) -> bool:
+    """Large files, and scans of more than a few pages, go to the workers, unless async
+    processing is off (or not built)."""
+    from frenchnovel.pipeline.ocr_plan import OCR_SYNC_PAGES
+
+    large = page_count > settings.chunking_threshold_pages or ocr_pages > OCR_SYNC_PAGES
+    return settings.async_processing_enabled and large and async_available()
 
 
 def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
@@ -77,9 +78,11 @@ def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
     The kind (PDF, EPUB or text) is read from the bytes, whatever the upload's name. The
     characters of every page are counted, so a file cannot hide its text from the estimate;
     the whole check holds PDFium once and is refused with ``PDF_TOO_COMPLEX`` past its budget
-    (``PDF_CHECK_SECONDS_PER_PAGE`` × pages of CPU time, see ``pipeline.budget``).
+    (``PDF_CHECK_SECONDS_PER_PAGE`` × pages of CPU time, see ``pipeline.budget``). Pages to OCR
+    cost one credit each, and the text they will yield is priced as any text.
     """
     from frenchnovel.pipeline.budget import CheckBudget
+    from frenchnovel.pipeline.ocr_plan import estimate_ocr_pages, with_ocr_characters
     from frenchnovel.pipeline.pdfium_lock import PDFIUM
     from frenchnovel.pipeline.plan import estimate_characters
     from frenchnovel.pipeline.validate import validate_document
@@ -91,23 +94,30 @@ def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
             max_bytes=settings.max_file_size_bytes,
             max_pages=settings.max_pages,
             budget=budget,
+            ocr=options.ocr,
         )
-        characters = estimate_characters(path, info.page_count, budget)
+        ocr_pages = estimate_ocr_pages(path, info.page_count, options.ocr)
+        text_characters = estimate_characters(path, info.page_count, budget)
+    characters = with_ocr_characters(text_characters, ocr_pages, options.ocr)
     tokens = estimate_tokens(characters)
     if options.engine != "local":
         # The LLM engines send only the sentences over the limit: price those requests.
         from frenchnovel.pipeline.rewrite.estimate import estimate_llm_document_tokens
 
         tokens = estimate_llm_document_tokens(path, options, batch_size=settings.llm_batch_size)
+        # Text that only OCR will yield is not in the text layer it reads: priced whole (the
+        # adjustment gives back what the long sentences alone did not use).
+        tokens += estimate_tokens(characters - text_characters)
     model = model_for(options, settings)
     return Estimate(
         page_count=info.page_count,
         characters=characters,
         tokens=tokens,
-        credits=credits_for(tokens, model),
+        credits=credits_for(tokens, model) + ocr_credits(ocr_pages),
         engine=options.engine,
         model=model,
-        is_async=goes_async(info.page_count, settings),
+        is_async=goes_async(info.page_count, settings, ocr_pages),
+        ocr_pages=ocr_pages,
     )
 
 
@@ -122,14 +132,21 @@ def prepare(
     settings: Settings,
 ) -> Submission:
     """Validate, estimate and plan an uploaded file (blocking: run it in a thread)."""
+    from frenchnovel.pipeline.ocr_plan import ocr_chunk_pages
     from frenchnovel.pipeline.plan import plan_chunks
 
     cost = estimate(path, options, settings)
     if cost.is_async:
+        size = ocr_chunk_pages(
+            cost.ocr_pages,
+            cost.page_count,
+            workers=settings.max_workers,
+            chunk_size=settings.chunk_size_pages,
+        )
         chunks = plan_chunks(
             cost.page_count,
-            threshold=settings.chunking_threshold_pages,
-            chunk_size=settings.chunk_size_pages,
+            threshold=min(settings.chunking_threshold_pages, size),
+            chunk_size=size,
         )
     else:
         chunks = [(1, cost.page_count)]

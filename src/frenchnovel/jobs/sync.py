@@ -125,6 +125,7 @@ def _process(
                 options,
                 rewriter=rewriter,
                 cancelled=cancelled,
+                step=lambda step: _set_step(sessions, job.id, step),
             )
             results.append((claim, result))
         merged = merge_chunks(
@@ -153,6 +154,11 @@ def _process(
 def _chunk_indices(session: Session, job_id: str) -> list[int]:
     query = select(JobChunk.index).where(JobChunk.job_id == job_id).order_by(JobChunk.index)
     return list(session.scalars(query))
+
+
+def _set_step(sessions: sessionmaker[Session], job_id: str, step: str) -> None:
+    with sessions() as session, session.begin():
+        service.set_step(session, job_id=job_id, step=step)
 
 
 def _fail(sessions: sessionmaker[Session], job_id: str, code: ErrorCode, message: str) -> None:

@@ -7,6 +7,7 @@ chunks in-process, in a process pool when ``workers > 1``, for the CLI and the s
 from __future__ import annotations
 
 import multiprocessing
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -14,9 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from frenchnovel.errors import Cancelled
-from frenchnovel.pipeline.extract import PdfSource, Source
+from frenchnovel.pipeline.extract import OcrMode, PdfSource, Source
 from frenchnovel.pipeline.kinds import document_kind
 from frenchnovel.pipeline.merge import merge_chunks
+from frenchnovel.pipeline.ocr import OcrCache
+from frenchnovel.pipeline.ocr_chunk import read_own_pages
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.paragraphs import paragraphs_around
 from frenchnovel.pipeline.plan import plan_chunks
@@ -34,10 +37,20 @@ __all__ = ["merge_chunks", "open_source", "process_chunk", "process_document"]
 
 Segmenter = Callable[[str], list[tuple[int, int]]]
 Progress = Callable[[int, int], None]
+StepReport = Callable[[str], None]
 
 
-def open_source(path: Path, *, fix_hyphenation: bool = True) -> Source:
-    """The document at ``path`` as pages of paragraph fragments (PDF, EPUB or .txt)."""
+def open_source(
+    path: Path,
+    *,
+    fix_hyphenation: bool = True,
+    ocr: str = "off",
+    ocr_cache: OcrCache | None = None,
+) -> Source:
+    """The document at ``path`` as pages of paragraph fragments (PDF, EPUB or .txt).
+
+    ``ocr`` (``auto``, ``off``, ``force``) and ``ocr_cache``: see ``extract.PdfSource``.
+    """
     kind = document_kind(path)
     if kind == "epub":
         from frenchnovel.pipeline.epub.source import EpubSource
@@ -47,7 +60,8 @@ def open_source(path: Path, *, fix_hyphenation: bool = True) -> Source:
         from frenchnovel.pipeline.textfile import TextSource
 
         return TextSource(path)
-    return PdfSource(path, fix_hyphenation=fix_hyphenation)
+    mode: OcrMode = "force" if ocr == "force" else "auto" if ocr == "auto" else "off"
+    return PdfSource(path, fix_hyphenation=fix_hyphenation, ocr=mode, ocr_cache=ocr_cache)
 
 
 def process_chunk(
@@ -60,6 +74,8 @@ def process_chunk(
     cancelled: CancelCheck | None = None,
     source: Source | None = None,
     segmenter: Segmenter = segment,
+    ocr_cache: OcrCache | None = None,
+    step: StepReport | None = None,
 ) -> ChunkResult:
     """The sentences that start on pages ``first_page``..``last_page``, rewritten.
 
@@ -69,13 +85,23 @@ def process_chunk(
 
     A sentence with more words than ``options.sentence_length_limit`` (an engine kept a clause
     whole, or dialogue was kept as it is) is marked ``over_limit`` and counted, whatever the engine.
+
+    Pages to OCR (``options.ocr``) are read first, the chunk's own pages, ``step("ocr")`` told
+    when the first one starts; ``ocr_cache`` shares them with the job's other chunks.
     """
     started = time.perf_counter()
     if cancelled is not None and cancelled():
         raise Cancelled("the job was cancelled")
     own = source is None
-    doc = open_source(path, fix_hyphenation=options.fix_hyphenation) if source is None else source
+    doc = (
+        open_source(
+            path, fix_hyphenation=options.fix_hyphenation, ocr=options.ocr, ocr_cache=ocr_cache
+        )
+        if source is None
+        else source
+    )
     try:
+        ocr_pages = read_own_pages(doc, first_page, last_page, cancelled=cancelled, step=step)
         found: list[tuple[str, int]] = []
         book = BookParts()
         for paragraph in paragraphs_around(
@@ -121,6 +147,7 @@ def process_chunk(
         headings=book.headings(starts, len(sentences)),
         front_matter=book.front,
         back_matter=book.back,
+        ocr_pages=ocr_pages,
     )
 
 
@@ -144,7 +171,7 @@ def process_document(
     """
     started = time.perf_counter()
     info = validate_document(
-        path, max_bytes=settings.max_file_size_bytes, max_pages=settings.max_pages
+        path, max_bytes=settings.max_file_size_bytes, max_pages=settings.max_pages, ocr=options.ocr
     )
     threshold = settings.chunking_threshold_pages if chunk_size is None else chunk_size
     size = settings.chunk_size_pages if chunk_size is None else chunk_size
@@ -155,9 +182,19 @@ def process_document(
     if workers <= 1 or len(ranges) == 1:
         chunks = _run_here(path, ranges, options, engine, report, info.page_count, cancelled)
     else:
-        chunks = _run_in_pool(
-            path, ranges, options, settings, rewriter, workers, report, info.page_count, cancelled
-        )
+        with tempfile.TemporaryDirectory(prefix="frenchnovel-ocr-") as ocr_dir:
+            chunks = _run_in_pool(
+                path,
+                ranges,
+                options,
+                settings,
+                rewriter,
+                workers,
+                report,
+                info.page_count,
+                cancelled,
+                Path(ocr_dir),
+            )
     result = merge_chunks(
         chunks, page_count=info.page_count, engine=engine.engine, model=engine.model
     )
@@ -174,7 +211,7 @@ def _run_here(
     total: int,
     cancelled: CancelCheck | None,
 ) -> list[ChunkResult]:
-    source = open_source(path, fix_hyphenation=options.fix_hyphenation)
+    source = open_source(path, fix_hyphenation=options.fix_hyphenation, ocr=options.ocr)
     chunks = []
     try:
         for first, last in ranges:
@@ -198,6 +235,7 @@ def _run_in_pool(
     report: Progress,
     total: int,
     cancelled: CancelCheck | None,
+    ocr_dir: Path,
 ) -> list[ChunkResult]:
     # spawn, not fork: the parent may hold threads (progress bar) and PDFium state.
     context = multiprocessing.get_context("spawn")
@@ -205,7 +243,7 @@ def _run_in_pool(
     done = 0
     with ProcessPoolExecutor(max_workers=min(workers, len(ranges)), mp_context=context) as pool:
         pending: set[Future[ChunkResult]] = {
-            pool.submit(_chunk_in_worker, path, first, last, options, settings, rewriter)
+            pool.submit(_chunk_in_worker, path, first, last, options, settings, rewriter, ocr_dir)
             for first, last in ranges
         }
         while pending:
@@ -231,6 +269,7 @@ def _chunk_in_worker(
     options: JobOptions,
     settings: Settings,
     rewriter: Rewriter | None,
+    ocr_dir: Path | None = None,
 ) -> ChunkResult:
     """Runs in a pool process: one engine per process and options, loaded once."""
     if rewriter is None:
@@ -238,4 +277,5 @@ def _chunk_in_worker(
         if key not in _worker_rewriters:
             _worker_rewriters[key] = get_rewriter(options, settings)
         rewriter = _worker_rewriters[key]
-    return process_chunk(path, first, last, options, rewriter=rewriter)
+    cache = OcrCache(ocr_dir) if ocr_dir is not None else None
+    return process_chunk(path, first, last, options, rewriter=rewriter, ocr_cache=cache)

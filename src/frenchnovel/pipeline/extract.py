@@ -8,18 +8,21 @@ on the last paragraph of page ``n - 1``. Both depend only on the document and a 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import statistics
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import pypdfium2 as pdfium
 
 from frenchnovel.errors import ErrorCode, InputError
 from frenchnovel.pipeline.hyphenation import join_lines
 from frenchnovel.pipeline.layout import Line, RawPage, body_lines, read_page
+from frenchnovel.pipeline.ocr import OcrCache, ocr_page
 from frenchnovel.pipeline.pdfium_lock import PDFIUM
 
 _TERMINAL = (".", "!", "?", "…", "»", ":", '"', "”")
@@ -28,6 +31,7 @@ _SHORT = 1.5  # of a line's height: how far from the right margin a line ends to
 _GAP = 1.6  # of the usual line pitch: a larger vertical gap separates paragraphs (or stanzas)
 _SAME_TYPE = 0.15  # relative difference of line heights within which two lines share a type size
 _DISPLAY = 1.25  # of the body's line height: a line this much taller is display type (a heading)
+OcrMode = Literal["auto", "off", "force"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +67,21 @@ class Source(Protocol):
 
 
 class PdfSource:
-    """A PDF opened with PDFium; pages are read on demand and cached for the source's lifetime."""
+    """A PDF opened with PDFium; pages are read on demand and cached for the source's lifetime.
 
-    def __init__(self, path: Path, *, fix_hyphenation: bool = True) -> None:
+    ``ocr``: ``off`` reads only the text layer; ``auto`` has Tesseract read the pages that have
+    images and no text; ``force`` has it read every page (a bad text layer is ignored).
+    ``ocr_cache`` shares OCR'd pages with the other chunks of the same job.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        fix_hyphenation: bool = True,
+        ocr: OcrMode = "off",
+        ocr_cache: OcrCache | None = None,
+    ) -> None:
         try:
             with PDFIUM:
                 self._pdf = pdfium.PdfDocument(str(path))
@@ -75,15 +91,47 @@ class PdfSource:
                 f"the PDF cannot be opened ({exc})", code=ErrorCode.INVALID_PDF
             ) from None
         self._fix_hyphenation = fix_hyphenation
+        self._ocr, self._ocr_cache = ocr, ocr_cache
         self._raw: dict[int, RawPage] = {}
         self._pages: dict[int, PageText] = {}
+        self.ocr_read: set[int] = set()
+        """Pages whose text came from OCR (read here or found in the cache)."""
 
     def raw(self, number: int) -> RawPage:
         """Page ``number``'s lines before furniture removal (cached)."""
         if number not in self._raw:
-            with PDFIUM:
-                self._raw[number] = read_page(self._pdf, number)
+            page: RawPage | None = None
+            if self._ocr != "force":
+                with PDFIUM:
+                    page = read_page(self._pdf, number)
+            if self._ocr != "off" and (page is None or page.image_only):
+                page = self._read_by_ocr(number)
+            assert page is not None
+            self._raw[number] = page
         return self._raw[number]
+
+    def needs_ocr(self, number: int) -> bool:
+        """Whether page ``number`` is (or will be) read by OCR, without OCR'ing it."""
+        if self._ocr == "force" or number in self.ocr_read:
+            return True
+        if self._ocr == "off":
+            return False
+        if number in self._raw:
+            return False
+        with PDFIUM:
+            page = read_page(self._pdf, number)
+        if not page.image_only:
+            self._raw[number] = page  # its text layer, read once
+        return page.image_only
+
+    def _read_by_ocr(self, number: int) -> RawPage:
+        cached = self._ocr_cache.get(number) if self._ocr_cache is not None else None
+        started = time.perf_counter()
+        page = cached if cached is not None else ocr_page(self._pdf, number)
+        if cached is None and self._ocr_cache is not None:
+            self._ocr_cache.put(page, seconds=time.perf_counter() - started)
+        self.ocr_read.add(number)
+        return page
 
     def page(self, number: int) -> PageText:
         """Page ``number``'s fragments (cached)."""
@@ -92,6 +140,8 @@ class PdfSource:
             page = page_from_lines(number, lines, fix_hyphenation=self._fix_hyphenation)
             if not lines and self.raw(number).image_only:
                 page = PageText(number, (), image_only=True)
+            elif number in self.ocr_read:
+                page = dataclasses.replace(page, image_only=True)
             self._pages[number] = page
         return self._pages[number]
 

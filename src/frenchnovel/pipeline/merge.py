@@ -46,6 +46,7 @@ def merge_chunks(
         over_limit=sum(c.over_limit for c in ordered),
         fallbacks=sum(c.fallbacks for c in ordered),
         tokens=sum(c.tokens for c in ordered),
+        ocr_pages=sum(c.ocr_pages for c in ordered),
         engine=engine,
         model=model,
         seconds=round(sum(c.seconds for c in ordered), 3),

@@ -10,6 +10,7 @@ from frenchnovel.errors import SettingsError
 
 EngineName = Literal["local", "gemini", "openai"]
 ModelPreference = Literal["balanced", "quality", "speed"]
+OcrChoice = Literal["auto", "off", "force"]
 
 
 class JobOptions(BaseModel):
@@ -24,6 +25,7 @@ class JobOptions(BaseModel):
     fix_hyphenation: bool = True
     engine: EngineName = "local"
     model_preference: ModelPreference = "balanced"
+    ocr: OcrChoice = "auto"  # pages without text read by OCR; "off": refused; "force": all pages
 
     @classmethod
     def parse(cls, values: dict[str, Any]) -> JobOptions:

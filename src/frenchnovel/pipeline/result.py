@@ -55,6 +55,7 @@ class Stats:
     over_limit: int = 0
     fallbacks: int = 0
     tokens: int = 0
+    ocr_pages: int = 0  # pages whose text was read by OCR (charged by the page, see pricing)
     engine: str = "local"
     model: str = "local"
     seconds: float = 0.0
@@ -77,6 +78,7 @@ class ChunkResult:
     headings: list[HeadingMark] = field(default_factory=list)
     front_matter: list[str] = field(default_factory=list)
     back_matter: list[str] = field(default_factory=list)
+    ocr_pages: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

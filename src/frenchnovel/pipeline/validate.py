@@ -33,10 +33,16 @@ class PdfInfo:
 
 
 def validate_document(
-    path: Path, *, max_bytes: int, max_pages: int, budget: CheckBudget | None = None
+    path: Path,
+    *,
+    max_bytes: int,
+    max_pages: int,
+    budget: CheckBudget | None = None,
+    ocr: str = "off",
 ) -> PdfInfo:
     """Validate a PDF, an EPUB (see ``epub``) or a .txt novel (see ``textfile``): the kind is
-    read from the content (``kinds``); ``budget`` bounds the check of a PDF."""
+    read from the content (``kinds``); ``budget`` bounds the check of a PDF, ``ocr`` is the
+    job's option (see ``validate_pdf``)."""
     kind = document_kind(path)
     if kind == "epub":
         from frenchnovel.pipeline.epub.source import EpubSource
@@ -52,11 +58,16 @@ def validate_document(
         source = TextSource(path)
         _check_page_count(source.page_count, max_pages)
         return PdfInfo(source.page_count, size)
-    return validate_pdf(path, max_bytes=max_bytes, max_pages=max_pages, budget=budget)
+    return validate_pdf(path, max_bytes=max_bytes, max_pages=max_pages, budget=budget, ocr=ocr)
 
 
 def validate_pdf(
-    path: Path, *, max_bytes: int, max_pages: int, budget: CheckBudget | None = None
+    path: Path,
+    *,
+    max_bytes: int,
+    max_pages: int,
+    budget: CheckBudget | None = None,
+    ocr: str = "off",
 ) -> PdfInfo:
     """Check that ``path`` is a PDF the pipeline can read, or raise ``InputError`` with its code.
 
@@ -64,6 +75,9 @@ def validate_pdf(
     password is fine), EMPTY_PDF, NO_TEXT_LAYER (no page has extractable text), FILE_TOO_LARGE,
     TOO_MANY_PAGES, and PDF_TOO_COMPLEX when reading its pages outruns ``budget`` (started
     here, once the page count is known).
+
+    ``ocr`` is the job's option: with ``auto`` a scan (pages of images without text) is
+    accepted, since OCR will read it; with ``force`` any document whose pages load is.
     """
     size = _checked_size(path, max_bytes)
     with path.open("rb") as handle:
@@ -71,10 +85,10 @@ def validate_pdf(
     if _MAGIC not in head:
         raise InputError("the file is not a PDF (it does not start with %PDF-)")
     with PDFIUM:
-        return PdfInfo(_checked_document(path, max_pages, budget or unlimited()), size)
+        return PdfInfo(_checked_document(path, max_pages, budget or unlimited(), ocr), size)
 
 
-def _checked_document(path: Path, max_pages: int, budget: CheckBudget) -> int:
+def _checked_document(path: Path, max_pages: int, budget: CheckBudget, ocr: str = "off") -> int:
     """The page count of a PDF that opens, has pages and a text layer (PDFium held)."""
     try:
         pdf = pdfium.PdfDocument(str(path))
@@ -89,10 +103,18 @@ def _checked_document(path: Path, max_pages: int, budget: CheckBudget) -> int:
         layer = _text_layer(pdf, page_count, budget)
         if layer == "unreadable":
             raise InputError("the PDF is damaged: none of its pages can be read")
-        if layer == "none":
+        if layer == "none" and ocr == "auto" and has_scanned_pages(pdf, page_count):
+            return page_count
+        if layer == "none" and ocr == "off":
             raise InputError(
                 "no page of this PDF has extractable text (a scan, or images with stray "
                 "text); run it through OCR first",
+                code=ErrorCode.NO_TEXT_LAYER,
+            )
+        if layer == "none" and ocr == "auto":
+            raise InputError(
+                "no page of this PDF has text or a scanned image to read (drawings only, or "
+                "glyphs without letters); the option ocr=force reads every page as an image",
                 code=ErrorCode.NO_TEXT_LAYER,
             )
     finally:
@@ -166,6 +188,24 @@ def _text_layer(pdf: pdfium.PdfDocument, page_count: int, budget: CheckBudget) -
     if not loaded:
         return "unreadable"
     return "text" if page_count == 1 and most > 0 else "none"
+
+
+def has_scanned_pages(pdf: pdfium.PdfDocument, page_count: int) -> bool:
+    """Whether some page holds an image (a scan) and no text: what ``ocr=auto`` reads."""
+    for index in range(page_count):
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError:
+            continue
+        try:
+            objects = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2)
+            if next(iter(objects), None) is not None:
+                return True
+        except pdfium.PdfiumError:
+            continue
+        finally:
+            page.close()
+    return False
 
 
 def _page_letters(pdf: pdfium.PdfDocument, index: int) -> int | None:

@@ -106,6 +106,7 @@ def _work(
     claim: Claim, options: JobOptions, factory: sessionmaker[Session], settings: Settings
 ) -> ChunkResult:
     from frenchnovel.pipeline.document import process_chunk
+    from frenchnovel.pipeline.ocr import OcrCache
     from frenchnovel.pipeline.rewrite import get_rewriter
 
     cancelled = cancel_check(factory, claim.job_id)
@@ -117,7 +118,23 @@ def _work(
         options,
         rewriter=get_rewriter(options, settings),
         cancelled=cancelled,
+        ocr_cache=OcrCache(files.job_dir(settings.storage_dir, claim.job_id) / "ocr"),
+        step=step_reporter(factory, settings, claim.job_id),
     )
+
+
+def step_reporter(
+    factory: sessionmaker[Session], settings: Settings, job_id: str
+) -> Callable[[str], None]:
+    """What the pipeline calls to say it starts a step (OCR): stored on the job and published."""
+
+    def report(step: str) -> None:
+        with factory() as session, session.begin():
+            changed = service.set_step(session, job_id=job_id, step=step)
+        if changed:
+            events.publish(settings, job_id, events.PROGRESS)
+
+    return report
 
 
 def _store(

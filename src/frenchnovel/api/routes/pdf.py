@@ -49,6 +49,7 @@ UPLOAD_FORM = {
                             "type": "string",
                             "enum": ["balanced", "quality", "speed"],
                         },
+                        "ocr": {"type": "string", "enum": ["auto", "off", "force"]},
                     },
                 }
             }
@@ -270,5 +271,6 @@ async def estimate(request: Request, user: CurrentUser, settings: SettingsDep) -
         balance=balance,
         allowed=admission.affordable(balance, cost.credits, settings),
         is_async=cost.is_async,
+        ocr_pages=cost.ocr_pages,
     )
     return JSONResponse(answer.model_dump(mode="json", by_alias=True))

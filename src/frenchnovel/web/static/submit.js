@@ -10,6 +10,7 @@ const SETTING_FIELDS = [
   "ignore_dialogue",
   "engine",
   "model_preference",
+  "ocr",
 ];
 
 /** "2,8 Mo" style sizes. */
@@ -81,6 +82,7 @@ export class SubmitForm {
       ignore_dialogue: field("ignore_dialogue").checked,
       engine: field("engine").value,
       model_preference: field("model_preference").value,
+      ocr: field("ocr").value,
     };
   }
 
@@ -160,6 +162,8 @@ export class SubmitForm {
     show("#estimate-tokens", e.estimated_tokens ?? e.tokens);
     show("#estimate-credits", e.estimated_credits ?? e.credits);
     show("#estimate-balance", e.balance);
+    show("#estimate-ocr", e.ocr_pages);
+    this.root.querySelector("#estimate-ocr-row").hidden = !e.ocr_pages;
     if (this.file && this.file.name) {
       this.fileName.textContent = t("submit.chosen", {
         name: this.file.name,
