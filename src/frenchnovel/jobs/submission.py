@@ -104,7 +104,9 @@ def estimate(path: Path, options: JobOptions, settings: Settings) -> Estimate:
         # The LLM engines send only the sentences over the limit: price those requests.
         from frenchnovel.pipeline.rewrite.estimate import estimate_llm_document_tokens
 
-        tokens = estimate_llm_document_tokens(path, options, batch_size=settings.llm_batch_size)
+        tokens = estimate_llm_document_tokens(
+            path, options, batch_size=settings.llm_batch_size, characters=text_characters
+        )
         # Text that only OCR will yield is not in the text layer it reads: priced whole (the
         # adjustment gives back what the long sentences alone did not use).
         tokens += estimate_tokens(characters - text_characters)
