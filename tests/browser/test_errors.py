@@ -36,9 +36,9 @@ def test_a_broken_file_is_explained_in_both_languages(
     signed_in: Page, corpus: Path, name: str, code: str, french: str, english: str
 ) -> None:
     page = signed_in
+    page.set_input_files("#file-input", str(corpus / name))
     if code == "NO_TEXT_LAYER":
         page.select_option("#ocr", "off")  # a scan is read by OCR unless the reader says no
-    page.set_input_files("#file-input", str(corpus / name))
     error = page.locator("#error")
     # Some faults show at the estimate, others (a scan without text) only when processing.
     expect(page.locator("#error:visible, #confirm:enabled")).to_be_visible()
