@@ -133,6 +133,7 @@ class Stack:
             DATABASE_URL=self.database_url,
             STORAGE_DIR=str(self.storage_dir),
             RATE_LIMIT_SUBMISSIONS="10000",
+            RATE_LIMIT_ESTIMATES="10000",
             MAX_CONCURRENT_JOBS_PER_USER="100",
             MAX_WORKERS="2",
             PYTHONPATH=self.pythonpath,
