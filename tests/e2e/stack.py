@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,9 +54,9 @@ def snapshot_sources(work: Path) -> str:
     return f"{work / 'src'}{os.pathsep}{REPO}"
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return int(sock.getsockname()[1])
 
 
@@ -117,6 +117,7 @@ class Stack:
     logs: Path
     api_env: dict[str, str] = field(default_factory=dict)
     pythonpath: str = str(REPO)
+    host: str = "127.0.0.1"
     api_url: str = ""
     processes: list[Process] = field(default_factory=list)
     api: Process | None = None
@@ -152,11 +153,13 @@ class Stack:
     def sessions(self) -> sessionmaker[Session]:
         return get_sessions(self.settings)
 
-    def _spawn(self, args: list[str], env: dict[str, str], label: str) -> Process:
+    def _spawn(
+        self, args: list[str], env: dict[str, str], label: str, prefix: Sequence[str] = ()
+    ) -> Process:
         log = self.logs / f"{label}-{uuid.uuid4().hex[:6]}.log"
         handle = log.open("wb")
         popen = subprocess.Popen(
-            [sys.executable, "-m", "frenchnovel.cli", *args],
+            [*prefix, sys.executable, "-m", "frenchnovel.cli", *args],
             env=env,
             stdout=handle,
             stderr=subprocess.STDOUT,
@@ -169,9 +172,10 @@ class Stack:
         return process
 
     def start_api(self) -> None:
-        port = free_port()
-        self.api = self._spawn(["serve", "--port", str(port)], self.env(), "api")
-        self.api_url = f"http://127.0.0.1:{port}"
+        port = free_port(self.host)
+        serve = ["serve", "--host", self.host, "--port", str(port)]
+        self.api = self._spawn(serve, self.env(), "api")
+        self.api_url = f"http://{self.host}:{port}"
 
         def healthy() -> bool:
             assert self.api is not None
@@ -184,9 +188,10 @@ class Stack:
 
         wait_for(healthy, timeout=STARTUP_SECONDS, what="the API")
 
-    def start_worker(self, **overrides: str) -> Process:
-        """A ``frenchnovel worker`` (2 pool processes unless overridden), once it answers pings."""
-        process = self._spawn(["worker"], self.env(**overrides), "worker")
+    def start_worker(self, *, prefix: Sequence[str] = (), **overrides: str) -> Process:
+        """A ``frenchnovel worker`` (2 pool processes unless overridden), once it answers pings;
+        ``prefix`` runs it elsewhere (``ip netns exec NAMESPACE``, say)."""
+        process = self._spawn(["worker"], self.env(**overrides), "worker", prefix)
         app = create_celery_app(self.settings)
         name = f"worker{process.pid}@"
 

@@ -1,4 +1,5 @@
-"""A ``redis-server`` of a test's own on a free port, that the test may stop, kill and restart.
+"""A ``redis-server`` of a test's own on a free port (of 127.0.0.1 unless told another address),
+that the test may stop, kill and restart.
 
 The reliability tests break the broker on purpose, so they cannot share the machine's Redis.
 ``restart()`` keeps the data (an append-only file, as a production broker would); ``wipe()``
@@ -19,10 +20,10 @@ import redis
 STARTUP_SECONDS = 20
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` that nothing listens on right now."""
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return int(sock.getsockname()[1])
 
 
@@ -39,14 +40,15 @@ def _executable() -> str:
 class RedisServer:
     """One ``redis-server`` process in ``directory``; its URL stays the same across restarts."""
 
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    def __init__(self, directory: Path, port: int | None = None, host: str = "127.0.0.1") -> None:
         self.directory = directory
-        self.port = port or free_port()
+        self.host = host
+        self.port = port or free_port(host)
         self.process: subprocess.Popen[bytes] | None = None
         self.log = directory / "redis.log"
 
     def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
+        return f"redis://{self.host}:{self.port}/{db}"
 
     def start(self) -> None:
         """Start the server and wait until it answers PING."""
@@ -55,7 +57,8 @@ class RedisServer:
         command = [
             _executable(),
             "--port", str(self.port),
-            "--bind", "127.0.0.1",
+            "--bind", self.host,
+            "--protected-mode", "no",  # clients of another address than 127.0.0.1 are welcome
             "--dir", str(data),
             "--appendonly", "yes",
             "--appendfsync", "always",
@@ -64,7 +67,7 @@ class RedisServer:
         ]  # fmt: skip
         self.process = subprocess.Popen(command, start_new_session=True)
         deadline = time.monotonic() + STARTUP_SECONDS
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
+        client = redis.Redis(host=self.host, port=self.port, socket_timeout=1)
         while True:
             try:
                 if client.ping():
