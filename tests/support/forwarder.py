@@ -36,7 +36,7 @@ class Forwarder:
 
     def close(self) -> None:
         self.closed = True
-        self.listener.close()
+        _shut(self.listener)  # shutdown() wakes the accept() that close() alone would not
         with self.lock:
             for connection in self.connections:
                 _shut(connection)
