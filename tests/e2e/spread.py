@@ -4,13 +4,14 @@ directory with it or with each other.
 
 The flow of ``spread_service``: a private network (``tests.support.netns``) → a ``redis-server``
 bound to the hub → a PostgreSQL database of its own, migrated, reached through a forwarder on
-the hub (PostgreSQL itself listens on 127.0.0.1 alone) → moto's S3 server bound to the hub, with
-a bucket → the API bound to the hub, with a STORAGE_DIR of its own → workers started on demand by
+the hub (PostgreSQL itself listens on 127.0.0.1 alone) → a bucket of its own on the session's
+moto S3 server (``tests.support.s3``, on 127.0.0.1), reached through a forwarder on the hub too
+→ the API bound to the hub, with a STORAGE_DIR of its own → workers started on demand by
 ``start_machine``: ``ip netns exec fn-w<i>-<pid> python -m frenchnovel.cli worker`` in a process
 group of its own, with an empty private STORAGE_DIR. Every process is given the same addresses
 on the network and nothing else. Each step is undone in a ``finally``, in reverse order, so that
-a failing test leaves no process, database, namespace or link behind; the network's own
-teardown is then checked (``SpreadStack.leftovers``).
+a failing test leaves no process, database, namespace or link behind (``Network.leftovers``
+checks the network's part).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -29,12 +31,24 @@ from tests.e2e.stack import Process, Stack
 from tests.support.forwarder import forward
 from tests.support.netns import Network, private_network
 from tests.support.redis_server import RedisServer
-from tests.support.s3_server import CREDENTIALS, S3Server, s3_server
+from tests.support.s3 import MotoServer
+from tests.support.s3 import env as s3_env
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 POSTGRES = ("127.0.0.1", 5432)
-BUCKET = "frenchnovel-spread"
 PREFIX = "service"
+
+
+@dataclass
+class Store:
+    """The bucket of a spread service, as its processes reach it."""
+
+    moto: MotoServer
+    bucket: str
+    endpoint: str
+
+    def keys(self) -> list[str]:
+        return self.moto.keys(self.bucket, f"{PREFIX}/")
 
 
 @dataclass
@@ -42,7 +56,7 @@ class SpreadStack(Stack):
     """A ``Stack`` whose processes meet only on ``net``; workers run on its machines."""
 
     net: Network | None = None
-    store: S3Server | None = None
+    store: Store | None = None
     machine_dirs: dict[int, Path] = field(default_factory=dict)
     spawned: list[Process] = field(default_factory=list)
 
@@ -70,21 +84,15 @@ class SpreadStack(Stack):
     def object_keys(self) -> list[str]:
         """Every object of the service in the store."""
         assert self.store is not None
-        return self.store.keys(f"{PREFIX}/")
-
-
-def storage_env(store: S3Server) -> dict[str, str]:
-    """What every process needs to use the store: its URL, its endpoint, (dummy) credentials."""
-    return {
-        "STORAGE_URL": f"s3://{store.bucket}/{PREFIX}",
-        "S3_ENDPOINT_URL": store.endpoint,
-        **CREDENTIALS,
-    }
+        return self.store.keys()
 
 
 @contextmanager
-def spread_service(root: Path, pythonpath: str, **api_env: str) -> Iterator[SpreadStack]:
-    """The whole spread service under ``root`` (logs, the API's directory); see the module."""
+def spread_service(
+    root: Path, pythonpath: str, moto: MotoServer, **api_env: str
+) -> Iterator[SpreadStack]:
+    """The whole spread service under ``root`` (logs, the API's directory), its objects in a
+    new bucket of ``moto``; see the module."""
     with ExitStack() as undo:
         net = undo.enter_context(private_network(machines=2))
         redis = RedisServer(root / "redis", host=net.hub)
@@ -96,11 +104,15 @@ def spread_service(root: Path, pythonpath: str, **api_env: str) -> Iterator[Spre
         url = f"postgresql+psycopg://postgres@{host}:{port}/{database}"
         undo.callback(dispose_engines)  # before the forwarder closes under its connections
         upgrade_database(Settings(database_url=url, storage_dir=root / "api-storage"))
-        store = undo.enter_context(s3_server(net.hub, bucket=BUCKET, directory=root))
+        moto_address = urlsplit(moto.url)
+        s3_host, s3_port = undo.enter_context(
+            forward((net.hub, 0), (str(moto_address.hostname), int(moto_address.port or 80)))
+        )
+        store = Store(moto, moto.new_bucket(), f"http://{s3_host}:{s3_port}")
         storage, logs = root / "api-storage", root / "logs"
         storage.mkdir()
         logs.mkdir()
-        env = {**storage_env(store), **api_env}
+        env = {**s3_env(store.endpoint, store.bucket, PREFIX), **api_env}
         stack = SpreadStack(
             "spread", url, redis.url(), storage, logs, env, pythonpath, host=net.hub, net=net
         )

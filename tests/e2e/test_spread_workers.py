@@ -25,6 +25,7 @@ from frenchnovel.worker.celery_app import create_celery_app
 from tests.e2e.spread import SpreadStack, spread_service
 from tests.e2e.stack import REPO, Process, wait_for
 from tests.support import netns
+from tests.support.s3 import MotoServer
 
 # 300 pages in chunks of 25: twelve chunks, several for each machine. Each machine runs two
 # pool processes, so that the survivor alone still uses both cores. A chunk that lost its
@@ -36,13 +37,15 @@ CHUNKS = {"CHUNKING_THRESHOLD_PAGES": "50", "CHUNK_SIZE_PAGES": "25"}
 
 
 @pytest.fixture(scope="module")
-def spread(tmp_path_factory: pytest.TempPathFactory, pythonpath: str) -> Iterator[SpreadStack]:
+def spread(
+    tmp_path_factory: pytest.TempPathFactory, pythonpath: str, s3_server: MotoServer
+) -> Iterator[SpreadStack]:
     """The spread service; after it, nothing of its network may be left on the host."""
     reason = netns.unavailable()
     if reason:
         pytest.skip(f"network namespaces cannot be made here: {reason}")
     root = tmp_path_factory.mktemp("spread")
-    with spread_service(root, pythonpath, **CHUNKS, **MACHINE) as stack:
+    with spread_service(root, pythonpath, s3_server, **CHUNKS, **MACHINE) as stack:
         yield stack
     assert stack.network.leftovers() == []
     assert [p.pid for p in stack.spawned if p.popen.poll() is None] == []
