@@ -72,14 +72,19 @@ class SpreadStack(Stack):
         self.spawned.append(process)  # every process ever started, to prove none outlives it
         return process
 
-    def start_machine(self, machine: int, **overrides: str) -> Process:
-        """A worker on machine ``machine`` (from 1), with an empty STORAGE_DIR of its own."""
-        private = self.logs.parent / f"machine-{machine}-storage-{secrets.token_hex(2)}"
-        private.mkdir()
-        self.machine_dirs[machine] = private
-        namespace = self.network.namespaces[machine - 1]
-        prefix = self.network.exec_prefix(namespace)
-        return self.start_worker(prefix=prefix, STORAGE_DIR=str(private), **overrides)
+    def start_machines(self, *machines: int, **overrides: str) -> list[Process]:
+        """A worker on each machine of ``machines`` (numbered from 1), each with an empty
+        STORAGE_DIR of its own, started side by side; returned once they all answer pings."""
+        workers = []
+        for machine in machines:
+            private = self.logs.parent / f"machine-{machine}-storage-{secrets.token_hex(2)}"
+            private.mkdir()
+            self.machine_dirs[machine] = private
+            prefix = self.network.exec_prefix(self.network.namespaces[machine - 1])
+            env = self.env(STORAGE_DIR=str(private), **overrides)
+            workers.append(self._spawn(["worker"], env, f"worker-{machine}", prefix))
+        self.wait_ready(*workers)
+        return workers
 
     def object_keys(self) -> list[str]:
         """Every object of the service in the store."""

@@ -192,17 +192,23 @@ class Stack:
         """A ``frenchnovel worker`` (2 pool processes unless overridden), once it answers pings;
         ``prefix`` runs it elsewhere (``ip netns exec NAMESPACE``, say)."""
         process = self._spawn(["worker"], self.env(**overrides), "worker", prefix)
+        self.wait_ready(process)
+        return process
+
+    def wait_ready(self, *workers: Process) -> None:
+        """Wait until every worker of ``workers`` answers pings (they start side by side)."""
         app = create_celery_app(self.settings)
-        name = f"worker{process.pid}@"
+        names = [f"worker{process.pid}@" for process in workers]
 
         def answered() -> bool:
-            if process.popen.poll() is not None:
-                raise AssertionError(f"the worker exited: {process.log.read_text()[-3000:]}")
+            for process in workers:
+                if process.popen.poll() is not None:
+                    raise AssertionError(f"the worker exited: {process.log.read_text()[-3000:]}")
             replies = app.control.ping(timeout=0.5) or []
-            return any(name in key for reply in replies for key in reply)
+            keys = [key for reply in replies for key in reply]
+            return all(any(name in key for key in keys) for name in names)
 
-        wait_for(answered, timeout=STARTUP_SECONDS, what="the worker", every=0.5)
-        return process
+        wait_for(answered, timeout=STARTUP_SECONDS, what="the workers", every=0.5)
 
     def start_beat(self, **overrides: str) -> Process:
         return self._spawn(["beat"], self.env(**overrides), "beat")
