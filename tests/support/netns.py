@@ -12,7 +12,8 @@ the namespace (``10.231.X.<4i+2>/30``, loopback up). The hub is the root end of 
 every namespace has a route to the hub alone, through its own pair: no default route, so nothing
 but the hub is reachable, and the hub's services bound to 127.0.0.1 are not either. On exit,
 whatever happened: every process left in a namespace is killed, then the namespaces go (their
-veth ends with them, and so the pairs). ``leftovers`` says what of a network is still there.
+veth ends with them, and so the pairs). ``leftovers`` says what of a network is still there;
+what a run killed before its teardown left behind is swept by the next one (``sweep_stale``).
 
 ``unavailable()`` tells why namespaces cannot be made here (not root, no ``ip``, a kernel or
 container that refuses them), or None.
@@ -94,11 +95,6 @@ class Network:
         """A command line's head that runs the rest inside ``namespace``."""
         return ["ip", "netns", "exec", namespace]
 
-    def pids(self, namespace: str) -> list[int]:
-        """The processes running inside ``namespace`` now."""
-        done = ip("netns", "pids", namespace, check=False)
-        return [int(pid) for pid in done.stdout.split()] if done.returncode == 0 else []
-
     def leftovers(self) -> list[str]:
         """What of this network is still on the host: namespaces and root-side links."""
         names = set(ip("netns", "list").stdout.split())
@@ -109,6 +105,32 @@ class Network:
         return left
 
 
+def sweep_stale() -> list[str]:
+    """Remove the namespaces and links of runs whose process is gone (killed before their own
+    teardown could run); returns what was removed."""
+    removed = []
+    for name in ip("netns", "list").stdout.split():
+        found = re.fullmatch(r"fn-(?:w\d+|probe)-(\d+)(?:-[0-9a-f]+)?", name)
+        if found and not _alive(int(found[1])):
+            _remove_namespace(name)
+            removed.append(name)
+    for link in re.findall(r"^\d+: (fn(\d+)r\d+)[@:]", ip("-o", "link", "show").stdout, re.M):
+        if not _alive(int(link[1])):
+            ip("link", "delete", link[0], check=False)
+            removed.append(link[0])
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _used_subnets() -> set[int]:
     shown = ip("-o", "-4", "addr", "show").stdout
     return {int(third) for third in re.findall(rf"\b{re.escape(PREFIX)}\.(\d+)\.\d+/", shown)}
@@ -117,7 +139,7 @@ def _used_subnets() -> set[int]:
 def _add_machine(net: Network, machine: int) -> None:
     namespace = f"fn-w{machine}-{net.tag}"
     if namespace in ip("netns", "list").stdout.split():  # left by a run whose pid was ours
-        _remove_namespace(net, namespace)
+        _remove_namespace(namespace)
     ip("netns", "add", namespace)
     net.namespaces.append(namespace)
     outside = net.link(machine)
@@ -132,10 +154,16 @@ def _add_machine(net: Network, machine: int) -> None:
         ip(*inside, "route", "add", f"{net.hub}/32", "via", net.gateway(machine))
 
 
-def _remove_namespace(net: Network, namespace: str) -> None:
+def namespace_pids(namespace: str) -> list[int]:
+    """The processes running inside ``namespace`` now."""
+    done = ip("netns", "pids", namespace, check=False)
+    return [int(pid) for pid in done.stdout.split()] if done.returncode == 0 else []
+
+
+def _remove_namespace(namespace: str) -> None:
     """Kill what runs inside (a namespace with processes outlives its deletion), then delete."""
     for _ in range(50):
-        pids = net.pids(namespace)
+        pids = namespace_pids(namespace)
         if not pids:
             break
         for pid in pids:
@@ -153,6 +181,7 @@ def private_network(machines: int = 2) -> Iterator[Network]:
     tag = str(os.getpid())
     with LOCK.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        sweep_stale()
         free = sorted(set(range(1, 255)) - _used_subnets())
         if not free:
             raise RuntimeError(f"every {PREFIX}.x.0/24 is in use on this host")
@@ -171,6 +200,6 @@ def private_network(machines: int = 2) -> Iterator[Network]:
 
 def _teardown(net: Network) -> None:
     for namespace in net.namespaces:
-        _remove_namespace(net, namespace)
+        _remove_namespace(namespace)
     for machine in range(1, len(net.namespaces) + 1):
         ip("link", "delete", net.link(machine), check=False)
