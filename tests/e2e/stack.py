@@ -38,6 +38,8 @@ from tests.support.sse import sse_events
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
+# What a stack's processes never take from the test's own environment.
+NOT_INHERITED = ("REDIS_", "DATABASE_", "FRENCHNOVEL_FAULTS", "STORAGE_URL", "S3_")
 
 
 def snapshot_sources(work: Path) -> str:
