@@ -74,7 +74,7 @@ bench-quality: setup ## Segmentation F1, rewriting quality against references, t
 bench-decks: setup ## Learning sets: cover (greedy, solver, bound, time) on 4 novels, drill figures, lemma matching
 	$(BIN)/python bench/decks.py
 
-bench-service: setup services ## Service wall time vs in-process, 202 latency, poll p50/p99
+bench-service: setup services ## Service wall time vs in-process, 202 latency, API memory, poll p50/p99; local dir vs S3 (moto)
 	$(BIN)/python bench/service.py
 
 bench-llm: setup services ## LLM engine throughput against the fake Gemini, vs the lower bound
