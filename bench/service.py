@@ -1,10 +1,14 @@
 """Service benchmark: a large novel through the API and Celery workers vs in-process, the 202 of a
-50 MB upload, and the latency of polling a job under 200 requests/s. All on 127.0.0.1.
+50 MB upload and the API's memory while it streams in, and the latency of polling a job under 200
+requests/s; on both storage backends side by side. All on 127.0.0.1.
 
-Renders a ~600-page novel, starts the real API and one worker with 2 pool processes (own
-PostgreSQL database, own Redis database), and prints one table with the targets.
+Renders a ~600-page novel, starts moto's S3 server (a process of its own), then for each backend
+(the local ``STORAGE_DIR``; ``STORAGE_URL`` on a bucket of that server) the real API and one worker
+with 2 pool processes (own PostgreSQL database, own Redis database), and prints one table with the
+targets: the S3 service within 1.15× of the local one's wall time, and the API's peak RSS growth
+while 50 MB uploads stream in under 50 MB.
 
-    .venv/bin/python bench/service.py [--pages 600] [--rate 200] [--seconds 10]
+    .venv/bin/python bench/service.py [--pages 600] [--rate 200] [--seconds 10] [--uploads 5]
 """
 
 from __future__ import annotations
@@ -19,7 +23,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -41,6 +49,7 @@ from tests.e2e.stack import (
     release_redis_database,
     snapshot_sources,
 )
+from tests.support import s3
 from tests.support.render import render_novel
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -84,6 +93,27 @@ def service_wall(stack: Stack, reader: Reader, pdf: Path) -> tuple[float, str]:
     if received[-1][0] != "completed":
         raise SystemExit(f"the service job ended {received[-1][0]}: {received[-1][1]}")
     return wall, job_id
+
+
+@contextmanager
+def peak_rss(pid: int, every: float = 0.01) -> Iterator[dict[str, int]]:
+    """The process's RSS before the ``with`` and its peak during it (sampled every ``every`` s)."""
+    process = psutil.Process(pid)
+    seen = {"before": process.memory_info().rss, "peak": 0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            seen["peak"] = max(seen["peak"], process.memory_info().rss)
+            time.sleep(every)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield seen
+    finally:
+        done.set()
+        sampler.join()
 
 
 def accepted_latency(stack: Stack, reader: Reader, pdf: Path, runs: int) -> list[float]:
@@ -168,6 +198,68 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+@dataclass
+class Run:
+    """What one backend measured."""
+
+    service: float = 0.0
+    same: bool = False
+    accepted: tuple[float, ...] = ()
+    rss_growth_mb: float = 0.0
+    latencies: tuple[float, ...] = ()
+    cpu_per_poll: float = 0.0
+
+
+def run_backend(
+    label: str,
+    work: Path,
+    redis_url: str,
+    env: dict[str, str],
+    files: dict[str, Path],
+    args: argparse.Namespace,
+) -> Run:
+    """One backend: 50 MB uploads (202 latency, API memory), the novel, polling."""
+    name = f"frenchnovel_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    root = work / label
+    (root / "storage").mkdir(parents=True)
+    (root / "logs").mkdir()
+    upgrade_database(Settings(database_url=database_url, storage_dir=root / "storage"))
+    stack = Stack(label, database_url, redis_url, root / "storage", root / "logs", env)
+    run = Run()
+    try:
+        stack.start_api()
+        assert stack.api is not None
+        reader = stack.reader(credits=1_000_000)
+        print(f"[{label}] 202 latency and API memory of 50 MB uploads …", flush=True)
+        with peak_rss(stack.api.pid) as rss:
+            run.accepted = tuple(accepted_latency(stack, reader, files["big"], args.uploads))
+        run.rss_growth_mb = (rss["peak"] - rss["before"]) / MB
+        clear_broker(redis_url)
+        stack.start_worker()
+        print(f"[{label}] the novel through the service (API + 2 worker processes) …", flush=True)
+        run.service, job_id = service_wall(stack, reader, files["novel"])
+        sentences = stack.sentences(reader, job_id)
+        cli = json.loads(files["cli"].read_text(encoding="utf-8"))["sentences"]
+        run.same = sentences == cli
+        print(f"[{label}] polling GET /api/v1/jobs/{{id}} at {args.rate:.0f}/s …", flush=True)
+        url = f"{stack.api_url}/api/v1/jobs/{job_id}"
+        asyncio.run(_poll_load(url, reader.headers, args.rate, 1.0))  # warm-up, not counted
+        api = psutil.Process(stack.api.pid)
+        cpu_before = sum(api.cpu_times()[:2])
+        run.latencies = tuple(asyncio.run(_poll_load(url, reader.headers, args.rate, args.seconds)))
+        run.cpu_per_poll = (sum(api.cpu_times()[:2]) - cpu_before) / len(run.latencies)
+    finally:
+        stack.stop()
+        clear_broker(redis_url)
+        dispose_engines()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=600)
@@ -184,77 +276,81 @@ def main() -> None:
         render_novel("verne", pages=80, out=work / "v80.pdf").path, work / "big.pdf"
     )
     big_mb = big.stat().st_size / MB  # the file goes with the work directory at the end
+    files = {"novel": novel, "big": big, "cli": work / "cli.json"}
 
     redis_url = claim_redis_database()
-    name = f"frenchnovel_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    (work / "storage").mkdir()
-    (work / "logs").mkdir()
-    upgrade_database(Settings(database_url=database_url, storage_dir=work / "storage"))
+    moto = s3.MotoServer.start(log=work / "moto.log")
     env = {**SERVICE_ENV, "PYTHONPATH": snapshot_sources(work)}
-    stack = Stack("bench", database_url, redis_url, work / "storage", work / "logs", env)
     try:
-        stack.start_api()
-        reader = stack.reader(credits=1_000_000)
-        print("202 latency of 50 MB uploads …", flush=True)
-        accepted = accepted_latency(stack, reader, big, args.uploads)
-        clear_broker(redis_url)
-        stack.start_worker()
-        print("the novel through the service (API + 2 worker processes) …", flush=True)
-        service, job_id = service_wall(stack, reader, novel)
-        same = stack.sentences(reader, job_id)
         print("the novel in-process (frenchnovel process --workers 2) …", flush=True)
-        in_process = in_process_wall(novel, work / "cli.json", workers=2, env=env)
-        same = same == json.loads((work / "cli.json").read_text(encoding="utf-8"))["sentences"]
-        print(f"polling GET /api/v1/jobs/{{id}} at {args.rate:.0f}/s …", flush=True)
-        jobs = httpx.get(f"{stack.api_url}/api/v1/jobs", headers=reader.headers).json()["jobs"]
-        url = f"{stack.api_url}/api/v1/jobs/{jobs[0]['job_id']}"
-        asyncio.run(_poll_load(url, reader.headers, args.rate, 1.0))  # warm-up, not counted
-        assert stack.api is not None
-        api = psutil.Process(stack.api.pid)
-        cpu_before = sum(api.cpu_times()[:2])
-        latencies = asyncio.run(_poll_load(url, reader.headers, args.rate, args.seconds))
-        cpu_per_poll = (sum(api.cpu_times()[:2]) - cpu_before) / len(latencies)
+        in_process = in_process_wall(novel, files["cli"], workers=2, env=env)
+        local = run_backend("local", work, redis_url, env, files, args)
+        bucket = moto.new_bucket()
+        remote = run_backend(
+            "s3", work, redis_url, {**env, **s3.env(moto.url, bucket)}, files, args
+        )
+        objects = len(moto.keys(bucket))
     finally:
-        stack.stop()
+        moto.stop()
         release_redis_database(redis_url)
-        dispose_engines()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(work, ignore_errors=True)  # hundreds of MB of PDFs and results
 
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    ratio = service / in_process
-    p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
+    ratio = remote.service / local.service
+
+    def both(value: Callable[[Run], str]) -> tuple[str, str]:
+        return value(local), value(remote)
+
+    def polls(run: Run) -> str:
+        p50, p99 = percentile(list(run.latencies), 0.5), percentile(list(run.latencies), 0.99)
+        return f"{p50 * 1000:.1f} / {p99 * 1000:.1f} ms"
+
+    accepted = f"202 of a {big_mb:.1f} MB upload, median / max of {args.uploads}"
     rows = [
-        ("service wall, API + 2 worker processes", f"{service:.1f} s", "", ""),
-        ("in-process `frenchnovel process --workers 2`", f"{in_process:.1f} s", "", ""),
-        ("ratio service / in-process", f"{ratio:.2f}", "≤ 1.15", _ok(ratio <= 1.15)),
-        ("same sentences from both", "yes" if same else "no", "yes", _ok(same)),
+        ("service wall, API + 2 worker processes", *both(lambda r: f"{r.service:.1f} s"), "", ""),
+        ("in-process `frenchnovel process --workers 2`", f"{in_process:.1f} s", "", "", ""),
         (
-            f"202 of a {big_mb:.1f} MB upload, median / max of {len(accepted)}",
-            f"{statistics.median(accepted):.2f} / {max(accepted):.2f} s",
+            "ratio service / in-process",
+            *both(lambda r: f"{r.service / in_process:.2f}"),
+            "≤ 1.15",
+            _ok(local.service / in_process <= 1.15),
+        ),
+        ("ratio S3 / local directory", "", f"{ratio:.2f}", "≤ 1.15", _ok(ratio <= 1.15)),
+        (
+            "same sentences as in-process",
+            *both(lambda r: "yes" if r.same else "no"),
+            "yes",
+            _ok(local.same and remote.same),
+        ),
+        (
+            accepted,
+            *both(lambda r: f"{statistics.median(r.accepted):.2f} / {max(r.accepted):.2f} s"),
             "≤ 1 s",
-            _ok(max(accepted) <= 1.0),
+            _ok(max(local.accepted) <= 1.0),
         ),
         (
-            f"GET /api/v1/jobs/{{id}} p50 / p99, {len(latencies)} at {args.rate:.0f}/s",
-            f"{p50:.1f} / {p99:.1f} ms",
-            "p99 ≤ 25 ms",
-            _ok(p99 <= 25.0),
+            "API peak RSS growth while they stream in",
+            *both(lambda r: f"{r.rss_growth_mb:.1f} MB"),
+            "< 50 MB",
+            _ok(max(local.rss_growth_mb, remote.rss_growth_mb) < 50),
         ),
-        ("API CPU per poll (load-independent)", f"{cpu_per_poll * 1000:.2f} ms", "", ""),
+        (
+            f"GET /api/v1/jobs/{{id}} p50 / p99 at {args.rate:.0f}/s",
+            *both(polls),
+            "p99 ≤ 25 ms",
+            _ok(percentile(list(local.latencies), 0.99) <= 0.025),
+        ),
+        ("API CPU per poll", *both(lambda r: f"{r.cpu_per_poll * 1000:.2f} ms"), "", ""),
+        ("objects left in the bucket (jobs kept)", "", str(objects), "", ""),
     ]
     print()
     print(
         f"Service benchmark: {args.pages}-page rendered novel ({args.novel}), 127.0.0.1, "
-        f"{os.cpu_count()} CPUs (load average {load}), PostgreSQL + Redis"
+        f"{os.cpu_count()} CPUs (load average {load}), PostgreSQL + Redis; "
+        "local = STORAGE_DIR, S3 = STORAGE_URL on moto's server"
     )
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    header = ("measure", "value", "target", "ok")
-    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    header = ("measure", "local", "S3", "target", "ok")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
     print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
     for row in rows:

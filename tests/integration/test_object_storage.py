@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -136,7 +137,7 @@ def s3_client(
     return make
 
 
-def _upload(client: TestClient, owner: Person, pdf: Path) -> httpx.Response:
+def _upload(client: TestClient, owner: Person, pdf: Path) -> Any:
     with pdf.open("rb") as handle:
         return client.post(
             "/api/v1/process-pdf",

@@ -119,13 +119,11 @@ class _Fault:
     count: int
     status: int = 503
     seconds: float = 0.0
-    method: str | None = None
-    path_contains: str | None = None
+    method: str | None = None  # any method
+    path_contains: str = ""  # any path
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.method is None or method == self.method) and (
-            self.path_contains is None or self.path_contains in path
-        )
+        return self.method in (None, method) and self.path_contains in path
 
 
 @dataclass
@@ -158,17 +156,23 @@ class FaultProxy:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def fail(self, count: int, *, status: int = 503, **where: str) -> None:
+    def fail(
+        self, count: int, *, status: int = 503, method: str | None = None, path_contains: str = ""
+    ) -> None:
         """Answer the next ``count`` matching requests with ``status`` and an S3 error body."""
-        self._add(_Fault("fail", count, status=status, **where))
+        self._add(_Fault("fail", count, status=status, method=method, path_contains=path_contains))
 
-    def drop(self, count: int, **where: str) -> None:
+    def drop(self, count: int, *, method: str | None = None, path_contains: str = "") -> None:
         """Close the next ``count`` matching requests' connections without an answer."""
-        self._add(_Fault("drop", count, **where))
+        self._add(_Fault("drop", count, method=method, path_contains=path_contains))
 
-    def hang(self, count: int, *, seconds: float, **where: str) -> None:
+    def hang(
+        self, count: int, *, seconds: float, method: str | None = None, path_contains: str = ""
+    ) -> None:
         """Hold the next ``count`` matching requests ``seconds`` before forwarding them."""
-        self._add(_Fault("hang", count, seconds=seconds, **where))
+        self._add(
+            _Fault("hang", count, seconds=seconds, method=method, path_contains=path_contains)
+        )
 
     def clear(self) -> None:
         with self.plan.lock:
@@ -197,7 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            parts = []
+            parts: list[bytes] = []
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip(), 16)
                 if size == 0:

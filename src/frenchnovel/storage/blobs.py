@@ -97,6 +97,9 @@ class BlobStore(ABC):
     def list(self, prefix: str = "") -> Iterator[Blob]:
         """Every object under ``prefix`` (for cleanup)."""
 
+    def prepare(self) -> None:  # noqa: B027 (most backends have nothing to load)
+        """Load what the first request would (an API calls it at start-up)."""
+
     def presign(self, key: str, seconds: int, *, filename: str, media_type: str) -> str | None:
         """A URL that downloads ``key`` for ``seconds`` without credentials; None where the
         backend has no such thing (the local directory)."""

@@ -15,6 +15,7 @@ backoff) on 5xx, throttling and connection errors; what still fails is a ``Stora
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -41,6 +42,7 @@ MB = 1024 * 1024
 PART_SIZE = 8 * MB
 CONCURRENCY = 2
 ATTEMPTS = 3
+POOL = 16  # connections kept to the store, shared by the threads of a process
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
 
@@ -72,24 +74,32 @@ class S3Store(BlobStore):
         self.endpoint_url = endpoint_url
         self.timeout = timeout
         self.transfer = _transfer_config()
-        self._local = threading.local()  # a boto3 client is thread-safe, its session is not
+        self._client: Any = None
+        self._pid = 0
+        self._lock = threading.Lock()
 
     @property
     def client(self) -> Any:
-        client = getattr(self._local, "client", None)
-        if client is None:
-            config = Config(
-                connect_timeout=min(self.timeout, 10.0),
-                read_timeout=self.timeout,
-                retries={"max_attempts": ATTEMPTS, "mode": "standard"},
-                s3={"addressing_style": "path"},
-                signature_version="s3v4",
-                max_pool_connections=CONCURRENCY * 4,
-            )
-            session = boto3.session.Session()
-            client = session.client("s3", endpoint_url=self.endpoint_url, config=config)
-            self._local.client = client
-        return client
+        """One client for every thread of a process (a boto3 client is thread-safe, a session
+        is not; a client per thread would load botocore's S3 model, some 10 MB, in each), made
+        again in a forked child (a worker's pool process) rather than share its sockets."""
+        with self._lock:
+            if self._client is None or self._pid != os.getpid():
+                config = Config(
+                    connect_timeout=min(self.timeout, 10.0),
+                    read_timeout=self.timeout,
+                    retries={"max_attempts": ATTEMPTS, "mode": "standard"},
+                    s3={"addressing_style": "path"},
+                    signature_version="s3v4",
+                    max_pool_connections=POOL,
+                )
+                session = boto3.session.Session()
+                self._client = session.client("s3", endpoint_url=self.endpoint_url, config=config)
+                self._pid = os.getpid()
+            return self._client
+
+    def prepare(self) -> None:
+        self.client  # noqa: B018 (botocore's model loaded at start-up, not by the first upload)
 
     def name(self, key: str) -> str:
         check_key(key)
