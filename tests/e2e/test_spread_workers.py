@@ -42,14 +42,17 @@ CHUNKS = {"CHUNKING_THRESHOLD_PAGES": "50", "CHUNK_SIZE_PAGES": "25"}
 
 @pytest.fixture(scope="module")
 def spread(
-    tmp_path_factory: pytest.TempPathFactory, pythonpath: str, s3_server: MotoServer
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[SpreadStack]:
     """The spread service; after it, nothing of its network may be left on the host."""
     reason = netns.unavailable()
     if reason:
         pytest.skip(f"network namespaces cannot be made here: {reason}")
+    # Asked for only now: a machine that skips starts neither moto nor a copy of the code.
+    pythonpath: str = request.getfixturevalue("pythonpath")
+    moto: MotoServer = request.getfixturevalue("s3_server")
     root = tmp_path_factory.mktemp("spread")
-    with spread_service(root, pythonpath, s3_server, **CHUNKS, **MACHINE) as stack:
+    with spread_service(root, pythonpath, moto, **CHUNKS, **MACHINE) as stack:
         yield stack
     assert stack.network.leftovers() == []
     assert [p.pid for p in stack.spawned if p.popen.poll() is None] == []
