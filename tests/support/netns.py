@@ -5,10 +5,11 @@
         net.namespaces               # ["fn-w1-4242", "fn-w2-4242"]
         net.exec_prefix(namespace)   # ["ip", "netns", "exec", "fn-w1-4242"]
 
-The flow: pick a /24 of 10.231.0.0/16 that no interface of the host uses (under a lock file, so
-that parallel runs take different ones) → for machine ``i`` a namespace ``fn-w<i>-<pid>`` and a
-veth pair, ``fn<pid>r<i>`` in the root namespace (address ``10.231.X.<4i+1>/30``) and ``eth0`` in
-the namespace (``10.231.X.<4i+2>/30``, loopback up). The hub is the root end of the first pair;
+The flow: pick a /24 of 10.231.0.0/16 that no address or route of the host uses (under a lock
+file, so that parallel runs take different ones) → for machine ``i`` (from 1) a namespace
+``fn-w<i>-<pid>`` and a veth pair, ``fn<pid>r<i>`` in the root namespace (``10.231.X.<4i-3>/30``)
+and ``eth0`` in the namespace (``10.231.X.<4i-2>/30``, loopback up); a second network of the same
+process adds ``n<serial>`` to the pid. The hub is the root end of the first pair;
 every namespace has a route to the hub alone, through its own pair: no default route, so nothing
 but the hub is reachable, and the hub's services bound to 127.0.0.1 are not either. On exit,
 whatever happened: every process left in a namespace is killed, then the namespaces go (their
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import fcntl
 import ipaddress
+import itertools
 import os
 import re
 import shutil
@@ -37,6 +39,7 @@ from pathlib import Path
 
 PREFIX = "10.231"
 LOCK = Path("/tmp/frenchnovel-netns.lock")
+_SERIALS = itertools.count()
 
 
 def ip(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -110,11 +113,12 @@ def sweep_stale() -> list[str]:
     teardown could run); returns what was removed."""
     removed = []
     for name in ip("netns", "list").stdout.split():
-        found = re.fullmatch(r"fn-(?:w\d+|probe)-(\d+)(?:-[0-9a-f]+)?", name)
+        found = re.fullmatch(r"fn-(?:w\d+|probe)-(\d+)(?:n\d+|-[0-9a-f]+)?", name)
         if found and not _alive(int(found[1])):
             _remove_namespace(name)
             removed.append(name)
-    for link in re.findall(r"^\d+: (fn(\d+)r\d+)[@:]", ip("-o", "link", "show").stdout, re.M):
+    links = ip("-o", "link", "show").stdout
+    for link in re.findall(r"^\d+: (fn(\d+)(?:n\d+)?r\d+)[@:]", links, re.M):
         if not _alive(int(link[1])):
             ip("link", "delete", link[0], check=False)
             removed.append(link[0])
@@ -132,13 +136,14 @@ def _alive(pid: int) -> bool:
 
 
 def _used_subnets() -> set[int]:
-    shown = ip("-o", "-4", "addr", "show").stdout
-    return {int(third) for third in re.findall(rf"\b{re.escape(PREFIX)}\.(\d+)\.\d+/", shown)}
+    """The x of every 10.231.x.0/24 an address or a route of the host already uses."""
+    shown = ip("-o", "-4", "addr", "show").stdout + ip("-4", "route", "show", "table", "all").stdout
+    return {int(third) for third in re.findall(rf"\b{re.escape(PREFIX)}\.(\d+)\.", shown)}
 
 
 def _add_machine(net: Network, machine: int) -> None:
     namespace = f"fn-w{machine}-{net.tag}"
-    if namespace in ip("netns", "list").stdout.split():  # left by a run whose pid was ours
+    if namespace in ip("netns", "list").stdout.split():  # left by a dead run with our pid
         _remove_namespace(namespace)
     ip("netns", "add", namespace)
     net.namespaces.append(namespace)
@@ -178,7 +183,8 @@ def _remove_namespace(namespace: str) -> None:
 @contextmanager
 def private_network(machines: int = 2) -> Iterator[Network]:
     """A network of ``machines`` namespaces around this host, removed on exit."""
-    tag = str(os.getpid())
+    serial = next(_SERIALS)  # a second network of the same process gets names of its own
+    tag = f"{os.getpid()}" if serial == 0 else f"{os.getpid()}n{serial}"
     with LOCK.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         sweep_stale()
