@@ -110,9 +110,8 @@ def spread_service(
         undo.callback(dispose_engines)  # before the forwarder closes under its connections
         upgrade_database(Settings(database_url=url, storage_dir=root / "api-storage"))
         moto_address = urlsplit(moto.url)
-        s3_host, s3_port = undo.enter_context(
-            forward((net.hub, 0), (str(moto_address.hostname), int(moto_address.port or 80)))
-        )
+        moto_target = (str(moto_address.hostname), int(moto_address.port or 80))
+        s3_host, s3_port = undo.enter_context(forward((net.hub, 0), moto_target))
         store = Store(moto, moto.new_bucket(), f"http://{s3_host}:{s3_port}")
         storage, logs = root / "api-storage", root / "logs"
         storage.mkdir()
