@@ -75,6 +75,7 @@ class S3Store(BlobStore):
         self.timeout = timeout
         self.transfer = _transfer_config()
         self._client: Any = None
+        self._session: Any = None
         self._pid = 0
         self._lock = threading.Lock()
 
@@ -82,9 +83,12 @@ class S3Store(BlobStore):
     def client(self) -> Any:
         """One client for every thread of a process (a boto3 client is thread-safe, a session
         is not; a client per thread would load botocore's S3 model, some 10 MB, in each), made
-        again in a forked child (a worker's pool process) rather than share its sockets."""
+        again in a forked child (a worker's pool process) rather than share its sockets, from
+        the session the parent prepared, whose loaded model the child inherits."""
         with self._lock:
             if self._client is None or self._pid != os.getpid():
+                if self._session is None:
+                    self._session = boto3.session.Session()
                 config = Config(
                     connect_timeout=min(self.timeout, 10.0),
                     read_timeout=self.timeout,
@@ -93,8 +97,9 @@ class S3Store(BlobStore):
                     signature_version="s3v4",
                     max_pool_connections=POOL,
                 )
-                session = boto3.session.Session()
-                self._client = session.client("s3", endpoint_url=self.endpoint_url, config=config)
+                self._client = self._session.client(
+                    "s3", endpoint_url=self.endpoint_url, config=config
+                )
                 self._pid = os.getpid()
             return self._client
 
