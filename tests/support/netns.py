@@ -65,6 +65,9 @@ def unavailable() -> str | None:
                   "netns", probe, check=False)  # fmt: skip
         if pair.returncode != 0:
             return f"veth pairs cannot be made here: {pair.stderr.strip()}"
+        inside = ip("netns", "exec", probe, "ip", "link", "show", "eth0", check=False)
+        if inside.returncode != 0:
+            return f"`ip netns exec` cannot run a program here: {inside.stderr.strip()}"
         return None
     finally:
         ip("netns", "delete", probe, check=False)
