@@ -60,7 +60,7 @@ UPLOAD_FORM = {
     }
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 402, 413, 422, 429, 500, 502)
+    code: {"model": ErrorBody} for code in (400, 401, 402, 413, 422, 429, 500, 502, 503)
 }
 # A small file's job cancelled (``POST /jobs/{id}/cancel``) while its upload waits.
 CANCELLED: dict[int | str, dict[str, Any]] = {
