@@ -134,12 +134,19 @@ def _open_que(s: Sentence, piece: Piece) -> bool:
 
 
 def _bare_copula(s: Sentence, words: list[int]) -> bool:
-    """« C'est. », « Il était. »: « être » at the end with nothing to say what (« il l'est »
-    has its attribute in « l' »)."""
+    """« C'est. », « Il était. », « Il avait. »: « être » or « avoir » at the end with nothing
+    to say what (« il l'est » has its attribute in « l' », « il en avait » its object in « en »)."""
     last = words[-1]
     before = s.lower[words[-2]] if len(words) > 1 else ""
-    copula = s.finite[last] and "être" in lemmas_of(s.lower[last])
-    return copula and before not in ("l'", "l’", "le", "en", "y") and s.dep[last] != "aux"
+    verbs = lemmas_of(s.lower[last]) if s.finite[last] else frozenset()
+    if "être" in verbs:
+        return before not in ("l'", "l’", "le", "en", "y") and s.dep[last] != "aux"
+    if "avoir" in verbs:
+        return before not in _HELD  # « il y avait. », « elle avait. »
+    return False
+
+
+_HELD = frozenset("l' l’ le la les en lui leur me m' m’ te t' t’ nous vous".split())
 
 
 def _closing(s: Sentence, words: list[int]) -> bool:
@@ -240,7 +247,8 @@ def _has_clause(s: Sentence, piece: Piece) -> bool:
     if piece.link in LINKS:
         return True  # « C'était dans un salon. »
     members = set(piece.tokens) - piece.drop
-    subordinate: set[int] = set()
+    members |= {k for k in piece.drop if s.dep[k] == "aux:tense" and k + 1 in piece.insert}
+    subordinate: set[int] = set()  # an auxiliary written in another tense (« eut » → « avait »)
     for k in members:
         if not s.finite[k]:
             continue
