@@ -41,7 +41,7 @@ def _genders() -> dict[str, str]:
     cached = base / "frenchnovel" / f"genders-{_BUILD}-{stat.st_size}-{int(stat.st_mtime)}.txt"
     try:
         pairs = cached.read_text(encoding="utf-8").split()
-        return dict(pair.rsplit(":", 1) for pair in pairs)  # type: ignore[misc]
+        return dict(pair.rsplit(":", 1) for pair in pairs)
     except (OSError, ValueError):
         pass
     found = build(lexicon.read_bytes().decode("latin-1"))
