@@ -95,3 +95,27 @@ def test_a_description_of_the_other_gender_is_not_given_to_the_noun() -> None:
         "se trouveraient dans de meilleures conditions pour se défendre."
     )
     assert not any(p.startswith("Cette fois") for p in pieces)
+
+
+def test_a_verb_the_tagger_read_as_a_name_still_takes_its_subject_again() -> None:
+    pieces = rewrite(
+        "Elle s'assit sur ses genoux, le caressa, roucoula, fit une longue énumération de "
+        "toutes les choses indispensables prises à crédit."
+    )
+    assert pieces[:3] == ["Elle s'assit sur ses genoux.", "Elle le caressa.", "Elle roucoula."]
+
+
+def test_nous_before_its_own_person_of_the_verb_opens_a_clause() -> None:
+    pieces = rewrite(
+        "Eh bien, monsieur le commissaire, j'ai une voiture en bas, nous pouvons prendre les "
+        "agents."
+    )
+    assert pieces[-1] == "Nous pouvons prendre les agents."
+
+
+def test_an_inverted_subject_after_a_fronted_place_is_a_clause() -> None:
+    pieces = rewrite(
+        "Dans le nord, à un quart de mille du lieu d'échouage, se creusait l'embouchure d'une "
+        "petite rivière, qui n'avait pu être aperçue du large."
+    )
+    assert pieces[-1] == "L'embouchure n'avait pu être aperçue du large."

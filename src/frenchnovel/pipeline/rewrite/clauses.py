@@ -215,7 +215,9 @@ def _dangling_tail(s: Sentence, left: list[int]) -> list[int]:
 def _verb_after(s: Sentence, tokens: list[int], m: int) -> tuple[int, bool]:
     """Where the finite verb opening ``tokens[m:]`` is (past a subject pronoun and clitics), and
     whether a subject pronoun comes first; -1 when no verb opens there."""
-    pronoun = m < len(tokens) and s.lower[tokens[m]] in _SUBJECT_PRONOUNS
+    pronoun = m < len(tokens) and (
+        s.lower[tokens[m]] in _SUBJECT_PRONOUNS or _nous_vous(s, tokens[m : m + 2])
+    )
     m += pronoun
     while m < len(tokens) and s.lower[tokens[m]] in CLITICS | {"puis", "alors", "aussitôt"}:
         m += 1
@@ -228,11 +230,22 @@ def _verb_after(s: Sentence, tokens: list[int], m: int) -> tuple[int, bool]:
     return m, pronoun
 
 
+def _nous_vous(s: Sentence, words: list[int]) -> bool:
+    """« nous pouvons », « vous savez »: « nous » and « vous » are subjects before their own
+    person of the verb (elsewhere they are objects as often)."""
+    if len(words) < 2:
+        return False
+    pronoun, verb = s.lower[words[0]], s.lower[words[1]]
+    return (pronoun, verb[-2:]) in (("nous", "ns"), ("vous", "ez")) and s.finite[words[1]]
+
+
 def _left_subject(s: Sentence, piece: Piece, left: list[int], verb: int) -> Mention | None:
     """The subject of the clause just before ``verb``, written again for it."""
     main = _nearest_clause(s, left)
     subject = s.subject(main) if main >= 0 else -1
     if subject in left:
         return subject_mention(s, subject, verb)
+    if piece.subject is not None and piece.subject_at in left and main >= piece.subject_at:
+        return piece.subject  # « Elle le caressa, roucoula » with « Elle » written already
     # a piece that writes its subject (« Elle contracta …, et perdit … »)
     return clause_subject(s, piece, main) if main == piece.head else None
