@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from frenchnovel.pipeline.rewrite.circumstances import LINKS
-from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.pieces import LINKS, Piece
 from frenchnovel.pipeline.rewrite.referents import PERSONAL
 from frenchnovel.pipeline.rewrite.syntax import (
     AUX_DEPS,

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.pieces import LINKS, Piece
 from frenchnovel.pipeline.rewrite.referents import copula, mention
 from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.verbforms import lemmas_of
 
-LINKS = ("C'était", "Ce fut", "C'est", "Ce sera")
 _PREPOSITIONS = {
     "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
     "parmi", "chez", "depuis", "malgré", "durant", "contre", "dès", "entre", "en", "par",
