@@ -4,8 +4,8 @@ The caller's ``X-Request-ID`` is kept when it is a plain token (letters, digits,
 128), else a new one is made; either way the response carries it back. The id is bound for the
 log lines (``observe.logs``) before anything else runs; when the response starts, the job id of
 the path and the user the token named are bound too, so that Uvicorn's access line names them.
-When tracing is on, the request is a server span, child of the caller's ``traceparent`` if any,
-named after its route template (ids vary).
+When tracing is on, FastAPI's own server span (child of the caller's ``traceparent``, named
+after the route template) is the request's span; the ids are added to it here.
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 import uuid
 
-from opentelemetry import propagate
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import Span
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from frenchnovel.api.metrics import route_template
 from frenchnovel.observe import logs, tracing
 
 HEADER = "X-Request-ID"
@@ -54,23 +52,19 @@ class RequestContext:
                     **({"job_id": job_id} if job_id else {}),
                     **({"user_id": user_id} if user_id is not None else {}),
                 )
+                if tracing.enabled():
+                    _annotate(scope)
             await send(message)
 
-        if not tracing.enabled():
-            await self.app(scope, receive, answer)
-            return
-        method = scope["method"]
-        with tracing.tracer().start_as_current_span(
-            method, context=propagate.extract(headers), kind=SpanKind.SERVER
-        ) as span:
-            try:
-                await self.app(scope, receive, answer)
-            finally:
-                template = route_template(scope) if "route" in scope else "unmatched"
-                span.update_name(f"{method} {template}")
-                span.set_attribute("http.request.method", method)
-                span.set_attribute("http.route", template)
-                span.set_attribute("frenchnovel.request_id", request_id)
-                for name, value in logs.current().items():
-                    if value is not None and name != "request_id":
-                        span.set_attribute(f"frenchnovel.{name}", value)
+        await self.app(scope, receive, answer)
+
+
+def _annotate(scope: Scope) -> None:
+    """Name the request, job and user on the request's server span: FastAPI's own, which it
+    keeps in the scope (it is not the current span outside its operations)."""
+    span: Span | None = getattr(scope.get("fastapi.telemetry"), "span", None)
+    if span is None or not span.is_recording():
+        return
+    for name, value in logs.current().items():
+        if value is not None:
+            span.set_attribute(f"frenchnovel.{name}", value)

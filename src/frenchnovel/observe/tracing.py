@@ -8,11 +8,12 @@ process (default ``frenchnovel-api`` or ``frenchnovel-worker``); ``OTEL_BSP_*`` 
 
 One job's trace::
 
-    POST /api/v1/process-pdf            (API, server span: api.RequestContext)
-      send frenchnovel.process_chunk    (API, producer span; context put in the message headers)
-        chunk <job>.<index>             (worker pool process, consumer span: celery_hooks)
-          chunk.work                    (the pipeline on the chunk's pages)
-          job.merge                     (in the task of the chunk that finished last)
+    POST /api/v1/process-pdf            (API: FastAPI's own server span, with our ids on it)
+      ... FastAPI's operation spans (endpoint, dependencies)
+        send frenchnovel.process_chunk  (API, producer span; context put in the message headers)
+          chunk <job>.<index>           (worker pool process, consumer span: celery_hooks)
+            chunk.work                  (the pipeline on the chunk's pages)
+            job.merge                   (in the task of the chunk that finished last)
 """
 
 from __future__ import annotations
