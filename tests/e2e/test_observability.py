@@ -122,7 +122,27 @@ def _run_one_job(stack: Stack, receiver: Any, novel: Path) -> Run:
         return spans if any(s.name == "job.merge" for s in spans) else None
 
     result.spans = wait_for(traced, timeout=30, what="the merge span")
+    (stack.logs / "trace.txt").write_text(trace_tree(result.spans), encoding="utf-8")
     return result
+
+
+def trace_tree(spans: list[ReceivedSpan]) -> str:
+    """The spans as an indented tree, for a person reading the run's logs."""
+    children: dict[str, list[ReceivedSpan]] = {}
+    for span in spans:
+        children.setdefault(span.parent_id, []).append(span)
+    lines: list[str] = []
+
+    def show(span: ReceivedSpan, depth: int) -> None:
+        pid = span.attributes.get("process.pid", "")
+        lines.append(f"{'  ' * depth}{span.name}  [{span.service} {pid}] trace {span.trace_id}")
+        for child in children.get(span.span_id, []):
+            show(child, depth + 1)
+
+    known = {span.span_id for span in spans}
+    for root in [s for s in spans if s.parent_id not in known]:
+        show(root, 0)
+    return "\n".join(lines) + "\n"
 
 
 def log_lines(process: Process) -> list[dict[str, Any]]:

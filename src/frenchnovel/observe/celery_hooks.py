@@ -108,6 +108,14 @@ def _flush(**_: Any) -> None:
     tracing.flush()
 
 
+def _worker_init(**_: Any) -> None:
+    # ``frenchnovel worker`` has done this already; a bare ``celery worker`` gets it here.
+    from frenchnovel.observe.metrics import listen_to_pipeline
+
+    tracing.setup_tracing("frenchnovel-worker")
+    listen_to_pipeline()
+
+
 def _header(task: Any, key: str) -> Any:
     request = task.request
     value = getattr(request, key, None)
@@ -128,6 +136,7 @@ signals.task_prerun.connect(_prerun)
 signals.task_postrun.connect(_postrun)
 signals.setup_logging.connect(_configure_logging)
 signals.worker_process_shutdown.connect(_flush)
+signals.worker_init.connect(_worker_init)
 
 
 def quiet_celery_received_line() -> None:

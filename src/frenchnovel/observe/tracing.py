@@ -92,7 +92,10 @@ def tracer() -> trace.Tracer:
 
 @contextmanager
 def span(name: str, kind: SpanKind = SpanKind.INTERNAL, **attributes: Any) -> Iterator[Span]:
-    """A child span of the current one for the block (a no-op when tracing is off)."""
+    """A child span of the current one for the block (nothing at all when tracing is off)."""
+    if _provider is None:
+        yield trace.INVALID_SPAN
+        return
     with tracer().start_as_current_span(name, kind=kind) as current:
         if attributes and current.is_recording():
             current.set_attributes({f"frenchnovel.{k}": v for k, v in attributes.items()})

@@ -5,7 +5,9 @@ sentences and count the chunk → the last chunk merges. Every failure is decide
 stops quietly, a soft time limit fails the job with TASK_TIMEOUT, a permanent engine or input
 error fails it with its own code, anything else is retried (exponential backoff with jitter)
 until the chunk's fourth attempt, after which the job fails with CHUNK_PROCESSING_ERROR.
-Failing a job refunds it, once.
+Failing a job refunds it, once. Each attempt is timed and counted by its outcome, with the pages
+and words of a stored chunk (``observe.metrics``); the work and the merge are spans of the task's
+trace (``chunk.work``, ``job.merge``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from frenchnovel.errors import Cancelled, ErrorCode, FrenchNovelError, Transient
 from frenchnovel.jobs import chunk_work, events, service
 from frenchnovel.jobs.chunk_work import MAX_ATTEMPTS, Claim
 from frenchnovel.jobs.merging import merge_job
-from frenchnovel.observe import metrics, tracing
+from frenchnovel.observe import logs, metrics, tracing
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.result import ChunkResult
 from frenchnovel.pipeline.words import count_words
@@ -77,6 +79,8 @@ def run_chunk(job_id: str, index: int, *, task_id: str, settings: Settings) -> R
         claim = chunk_work.claim(session, job_id=job_id, index=index, task_id=task_id)
         job = session.get(Job, job_id)
         options = JobOptions.parse(job.settings) if job is not None else None
+        if job is not None:
+            logs.bind(user_id=job.user_id)  # a message queued without the header names it too
     if claim is None or options is None:
         _merge_if_waiting(factory, settings, job_id)
         return None
