@@ -212,6 +212,7 @@ def test_every_line_of_the_api_and_the_workers_is_json_and_names_its_request_job
             if run.job_id in line["message"]:
                 assert line["job_id"] == run.job_id, line
                 assert line["user_id"] == user_id, line
+                assert line["request_id"] == REQUEST_ID, line  # the upload's, carried along
                 if "chunk" in line["message"]:
                     assert line["chunk"] is not None, line
                     chunk_lines.append(line)

@@ -1,12 +1,12 @@
 """What travels with a task message, and what a task binds before it runs.
 
-Publishing (the API, a worker queueing a merge): ``before_task_publish`` opens a producer span
-and writes the trace context (W3C ``traceparent``) and the caller's user id into the message
-headers. Running (a pool process): ``task_prerun`` binds the log ids (job and chunk from the
-task's arguments, the user from the headers) and opens the task's consumer span, child of the
-publisher's; ``task_postrun`` closes it and unbinds. The worker's main process logs each task it
-receives with the same ids (Celery's own "Received task" line, which cannot carry them, is
-turned off).
+Publishing (the API, a worker retrying a chunk): ``before_task_publish`` opens a producer span
+and writes into the message headers the trace context (W3C ``traceparent``), the caller's user
+id and request id. Running (a pool process): ``task_prerun`` binds the log ids (job and chunk
+from the task's arguments, user and request from the headers) and opens the task's consumer
+span, child of the publisher's; ``task_postrun`` closes it and unbinds. The worker's main
+process logs each task it receives with the same ids (Celery's own "Received task" line, which
+cannot carry them, is turned off).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from frenchnovel.observe import logs, tracing
 log = logging.getLogger("frenchnovel.worker.tasks")
 
 USER_HEADER = "frenchnovel_user_id"
+REQUEST_HEADER = "frenchnovel_request_id"  # the upload's request: its chunks' lines name it too
 JOB_TASKS = ("frenchnovel.process_chunk", "frenchnovel.merge_job")  # (job_id, [index])
 _open: dict[str, tuple[Any, object]] = {}  # task id → (span, context token)
 
@@ -49,9 +50,10 @@ def _before_publish(
 ) -> None:
     if headers is None:
         return
-    user_id = logs.current()["user_id"]
-    if user_id is not None:
-        headers[USER_HEADER] = user_id
+    ids = logs.current()
+    for header, name in ((USER_HEADER, "user_id"), (REQUEST_HEADER, "request_id")):
+        if ids[name] is not None:
+            headers[header] = ids[name]
     if tracing.enabled():
         with tracing.span(f"send {sender}", SpanKind.PRODUCER, task_id=headers.get("id", "")):
             propagate.inject(headers)
@@ -61,8 +63,10 @@ def _received(request: Any = None, **_: Any) -> None:
     if request is None:
         return
     ids = task_ids(request.name, getattr(request, "argsrepr", None) or getattr(request, "args", []))
-    user_id = (getattr(request, "request_dict", None) or {}).get(USER_HEADER)
-    with logs.bound(**ids, user_id=user_id):
+    headers = getattr(request, "request_dict", None) or {}
+    with logs.bound(
+        **ids, user_id=headers.get(USER_HEADER), request_id=headers.get(REQUEST_HEADER)
+    ):
         log.info("received task %s[%s]", request.name, request.id)
 
 
@@ -70,7 +74,11 @@ def _prerun(task_id: str = "", task: Any = None, args: Any = None, **_: Any) -> 
     if task is None:
         return
     logs.clear()
-    logs.bind(**task_ids(task.name, list(args or [])), user_id=_header(task, USER_HEADER))
+    logs.bind(
+        **task_ids(task.name, list(args or [])),
+        user_id=_header(task, USER_HEADER),
+        request_id=_header(task, REQUEST_HEADER),
+    )
     if not tracing.enabled():
         return
     carrier = {key: value for key in ("traceparent", "tracestate") if (value := _header(task, key))}
