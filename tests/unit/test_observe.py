@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from prometheus_client import REGISTRY
@@ -89,3 +92,33 @@ def test_a_tasks_ids_come_from_its_arguments_or_their_repr() -> None:
     assert task_ids("frenchnovel.merge_job", ("job-1",)) == {"job_id": "job-1"}
     assert task_ids("frenchnovel.build_deck", ["deck-1"]) == {}
     assert task_ids("frenchnovel.cleanup_old_jobs", []) == {}
+
+
+def traced(exporter: str) -> subprocess.CompletedProcess[str]:
+    """A process that sets up tracing with ``OTEL_TRACES_EXPORTER=exporter`` and opens a span."""
+    code = (
+        "from frenchnovel.observe import tracing\n"
+        "print('recording', tracing.setup_tracing('frenchnovel-test'))\n"
+        "with tracing.span('job.merge', job_id='job-1'):\n"
+        "    pass\n"
+    )
+    env = {**os.environ, "OTEL_TRACES_EXPORTER": exporter, "OTEL_SERVICE_NAME": "reader-test"}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_console_exporter_writes_each_span_as_one_json_line() -> None:
+    done = traced("console")
+    assert done.returncode == 0, done.stderr
+    first, span_line = done.stdout.splitlines()
+    span = json.loads(span_line)
+    assert first == "recording True"
+    assert span["name"] == "job.merge" and span["attributes"]["frenchnovel.job_id"] == "job-1"
+    assert span["resource"]["attributes"]["service.name"] == "reader-test"
+
+
+def test_without_an_exporter_nothing_is_recorded_and_an_unknown_one_is_refused() -> None:
+    assert traced("none").stdout.splitlines() == ["recording False"]
+    refused = traced("zipkin")
+    assert refused.returncode != 0 and "OTEL_TRACES_EXPORTER" in refused.stderr
