@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 from frenchnovel.pipeline.rewrite.pieces import LINKS, Piece
 from frenchnovel.pipeline.rewrite.referents import copula, mention
-from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach
+from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach, may_own
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.verbforms import lemmas_of
 
@@ -80,7 +80,7 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if any(s.text[k] in STOPS for k in order[hi + 1 : -1]):
             continue
         owner = max(h, s.head[a])
-        if any(_owns(s, k, owner) for k in order[order.index(owner) + 1 : lo] if not fronted):
+        if any(may_own(s, k, owner) for k in order[order.index(owner) + 1 : lo] if not fronted):
             continue  # « un mot de la Patronne qui le suppliait …, avec sa femme »
         parent, kid = detach(s, piece, child, -1)
         if len(parent.words(s)) < 4 and not _has_object(s, h, parent):
@@ -141,20 +141,6 @@ def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
         return False  # « dans un salon » at least; a clause inside may be the verb's
     determined = any(s.dep[k] in ("det", "nummod") for k in s.children[a])
     return determined or s.pos[a] == "PROPN"
-
-
-def _owns(s: Sentence, k: int, owner: int) -> bool:
-    """``k``, between the verb and the circumstance, could own it: another verb, a relative."""
-    verb = s.pos[k] in ("VERB", "AUX") or s.finite[k]
-    bare = s.dep[k] in ("acl", "amod") and not s.finite[k] and not s.children[k]
-    return (verb and k != owner and not bare) or s.lower[k] in (
-        "qui",
-        "que",
-        "qu'",
-        "qu’",
-        "dont",
-        "où",
-    )
 
 
 def _has_object(s: Sentence, h: int, piece: Piece) -> bool:
