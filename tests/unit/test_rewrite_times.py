@@ -119,3 +119,11 @@ def test_an_inverted_subject_after_a_fronted_place_is_a_clause() -> None:
         "petite rivière, qui n'avait pu être aperçue du large."
     )
     assert pieces[-1] == "L'embouchure n'avait pu être aperçue du large."
+
+
+def test_a_preposition_that_is_a_noun_after_its_determiner_ends_a_sentence() -> None:
+    pieces = rewrite(
+        "L'opinion générale était que M. Charles Loyson serait le génie du siècle; l'envie "
+        "commençait à le mordre, signe de gloire; et l'on faisait sur lui ce vers:"
+    )
+    assert pieces[-1] == "L'on faisait sur lui ce vers."

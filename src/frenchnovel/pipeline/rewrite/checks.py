@@ -156,9 +156,16 @@ def _closing(s: Sentence, words: list[int]) -> bool:
     if len(words) < 2:
         return False
     last, before = s.lower[words[-1]], words[-2]
+    if last in _NOUNS_TOO and s.lower[before] in _DETERMINERS:
+        return True  # « l'on faisait sur lui ce vers », « le pour et le contre »
     if last in _STRESSED:  # « sous lui », « d'elle », « tant qu'elle »
         return s.pos[before] == "ADP" or s.lower[before] in ("d'", "d’", "qu'", "qu’", "que")
     return last in _DEGREE and (s.lower[before] in NEGATION_ENDS or s.finite[before])
+
+
+# Prepositions that are nouns after a determiner.
+_NOUNS_TOO = frozenset({"vers", "contre", "devant", "derrière", "dessous", "dessus", "avant"})
+_DETERMINERS = frozenset("le la les l' l’ un une des ce cet ces son ses mon mes ton tes".split())
 
 
 def _expletive_ne(s: Sentence, before: list[int]) -> bool:
