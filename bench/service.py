@@ -23,10 +23,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,10 +36,13 @@ import pypdfium2 as pdfium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from service_load import cpu_seconds, peak_rss, percentile, poll_load
+
 from frenchnovel.config import Settings
 from frenchnovel.storage.db import dispose_engines, upgrade_database
 from tests.e2e.stack import (
     REPO,
+    Process,
     Reader,
     Stack,
     claim_redis_database,
@@ -96,27 +97,6 @@ def service_wall(stack: Stack, reader: Reader, pdf: Path, **fields: Any) -> tupl
     return wall, job_id
 
 
-@contextmanager
-def peak_rss(pid: int, every: float = 0.01) -> Iterator[dict[str, int]]:
-    """The process's RSS before the ``with`` and its peak during it (sampled every ``every`` s)."""
-    process = psutil.Process(pid)
-    seen = {"before": process.memory_info().rss, "peak": 0}
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            seen["peak"] = max(seen["peak"], process.memory_info().rss)
-            time.sleep(every)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        yield seen
-    finally:
-        done.set()
-        sampler.join()
-
-
 def accepted_latency(stack: Stack, reader: Reader, pdf: Path, runs: int) -> list[float]:
     """Seconds to the 202 of a 50 MB upload (no worker runs meanwhile); the jobs are cancelled."""
     seconds = []
@@ -132,78 +112,12 @@ def accepted_latency(stack: Stack, reader: Reader, pdf: Path, runs: int) -> list
     return seconds
 
 
-class _Connection:
-    """One keep-alive HTTP/1.1 connection, read with asyncio streams: a load generator light
-    enough that the measure is the server's latency, not the client's."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-
-    async def get(self, request: bytes) -> int:
-        self.writer.write(request)
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = int(head.split(b" ", 2)[1])
-        length = 0
-        for line in head.split(b"\r\n"):
-            name, _, value = line.partition(b":")
-            if name.lower() == b"content-length":
-                length = int(value)
-        await self.reader.readexactly(length)
-        return status
-
-
-async def _poll_load(url: str, headers: dict[str, str], rate: float, seconds: float) -> list[float]:
-    """Open-loop load: one GET every 1/rate s whatever the answers do; each request's latency,
-    from its scheduled start (so that a server falling behind shows in the numbers)."""
-    parts = httpx.URL(url)
-    lines = [f"GET {parts.raw_path.decode()} HTTP/1.1", f"Host: {parts.host}:{parts.port}"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
-    idle: list[_Connection] = []
-    latencies: list[float] = []
-    failures = 0
-
-    async def one(scheduled: float) -> None:
-        nonlocal failures
-        connection = idle.pop() if idle else None
-        try:
-            if connection is None:
-                raise ConnectionError("no idle connection")
-            status = await connection.get(request)
-        except (ConnectionError, asyncio.IncompleteReadError):
-            # The server closes connections idle past its keep-alive timeout: open another.
-            connection = _Connection(*await asyncio.open_connection(parts.host, parts.port))
-            status = await connection.get(request)
-        latencies.append(time.perf_counter() - scheduled)
-        failures += status != 200
-        idle.append(connection)
-
-    tasks = []
-    begin = time.perf_counter()
-    for n in range(int(rate * seconds)):
-        scheduled = begin + n / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(scheduled)))
-    await asyncio.gather(*tasks)
-    for connection in idle:
-        connection.writer.close()
-    if failures:
-        raise SystemExit(f"{failures} polls did not answer 200")
-    return latencies
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 @dataclass
 class Run:
     """What one backend measured; ``walls`` has one novel's run per repeat."""
 
     walls: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # the API's and the worker's, per run
     same: bool = False
     accepted: tuple[float, ...] = ()
     rss_growth_mb: float = 0.0
@@ -235,6 +149,11 @@ class Backend:
         )
         self.run = Run()
         self.reader: Reader | None = None
+        self.worker: Process | None = None
+
+    def cpu(self) -> float:
+        assert self.stack.api is not None and self.worker is not None
+        return cpu_seconds(self.stack.api.pid) + cpu_seconds(self.worker.pid)
 
     def start(self, big: Path, uploads: int) -> None:
         """The API, the 202s of 50 MB uploads and its memory meanwhile, then the worker."""
@@ -246,14 +165,16 @@ class Backend:
             self.run.accepted = tuple(accepted_latency(self.stack, self.reader, big, uploads))
         self.run.rss_growth_mb = (rss["peak"] - rss["before"]) / MB
         clear_broker(self.redis_url)
-        self.stack.start_worker()
+        self.worker = self.stack.start_worker()
 
     def novel(self, pdf: Path, repeat: int, cli: list[dict[str, Any]]) -> None:
         """The novel through the service; each repeat with another word limit (no reuse)."""
         assert self.reader is not None
         print(f"[{self.label}] the novel through the service, run {repeat + 1} …", flush=True)
+        cpu = self.cpu()
         wall, job_id = service_wall(self.stack, self.reader, pdf, sentence_length_limit=8 + repeat)
         self.run.walls.append(wall)
+        self.run.cpu.append(self.cpu() - cpu)
         if repeat == 0:
             self.run.job_id = job_id
             self.run.same = self.stack.sentences(self.reader, job_id) == cli
@@ -262,10 +183,10 @@ class Backend:
         assert self.reader is not None and self.stack.api is not None
         print(f"[{self.label}] polling GET /api/v1/jobs/{{id}} at {rate:.0f}/s …", flush=True)
         url = f"{self.stack.api_url}/api/v1/jobs/{self.run.job_id}"
-        asyncio.run(_poll_load(url, self.reader.headers, rate, 1.0))  # warm-up, not counted
+        asyncio.run(poll_load(url, self.reader.headers, rate, 1.0))  # warm-up, not counted
         api = psutil.Process(self.stack.api.pid)
         cpu_before = sum(api.cpu_times()[:2])
-        self.run.latencies = tuple(asyncio.run(_poll_load(url, self.reader.headers, rate, seconds)))
+        self.run.latencies = tuple(asyncio.run(poll_load(url, self.reader.headers, rate, seconds)))
         self.run.cpu_per_poll = (sum(api.cpu_times()[:2]) - cpu_before) / len(self.run.latencies)
 
     def stop(self) -> None:
@@ -345,6 +266,19 @@ def main() -> None:
         (
             "  each run, in order",
             *both(lambda r: ", ".join(f"{w:.1f}" for w in r.walls)),
+            "",
+            "",
+        ),
+        (
+            "CPU of the API and the worker's pool, each run",
+            *both(lambda r: ", ".join(f"{c:.1f}" for c in r.cpu) + " s"),
+            "",
+            "",
+        ),
+        (
+            "ratio S3 / local of that CPU (medians)",
+            "",
+            f"{statistics.median(remote.cpu) / statistics.median(local.cpu):.2f}",
             "",
             "",
         ),

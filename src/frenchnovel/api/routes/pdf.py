@@ -24,6 +24,7 @@ from frenchnovel.jobs import admission, service, submission
 from frenchnovel.jobs.dispatch import enqueue
 from frenchnovel.jobs.options import options_for
 from frenchnovel.jobs.sync import run_sync_job
+from frenchnovel.observe import logs
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.storage import files
 from frenchnovel.storage.blobs import BlobStore, StorageError, blob_store
@@ -60,7 +61,7 @@ UPLOAD_FORM = {
     }
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 402, 413, 422, 429, 500, 502)
+    code: {"model": ErrorBody} for code in (400, 401, 402, 413, 422, 429, 500, 502, 503)
 }
 # A small file's job cancelled (``POST /jobs/{id}/cancel``) while its upload waits.
 CANCELLED: dict[int | str, dict[str, Any]] = {
@@ -193,6 +194,7 @@ async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep
     """
     job_id = new_job_id()
     store = blob_store(settings)
+    logs.bind(job_id=job_id, user_id=user.id)
     try:
         gates_of(request).checks.ensure_room()
         upload = await _receive(request, settings, job_id)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from frenchnovel.pipeline.rewrite.complements import main_clause, trimmed, verb_core
 from frenchnovel.pipeline.rewrite.pieces import Piece
-from frenchnovel.pipeline.rewrite.splitting import COMMAS, clause_subject, detach
+from frenchnovel.pipeline.rewrite.splitting import COMMAS, clause_subject, detach, may_own
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 
 _ADJUNCTS = ("obl:mod",)  # an argument (« se dirigea, d'un pas rapide, vers … ») stays
@@ -23,16 +23,6 @@ _NEGATION = {"ne", "n'", "n’"}
 _LIGHT = {"aller", "va", "vais", "vas", "allait", "allaient", "alla", "allèrent", "est", "était",
           "étaient", "fut", "furent", "sont", "a", "avait", "avaient", "eut", "eurent", "ont",
           "fit", "firent", "faisait", "faisaient", "fait", "vint", "venait", "vient"}  # fmt: skip
-
-
-def _owner(s: Sentence, k: int, v: int) -> bool:
-    """``k``, between the verb and its complement, could own that complement: another verb,
-    a relative, a quotation."""
-    return (
-        ((s.pos[k] in ("VERB", "AUX") or s.finite[k]) and k != v)
-        or s.lower[k] in ("qui", "que", "qu'", "qu’", "dont", "où")
-        or s.text[k] in ("«", "»", "(", ")", '"', "—")
-    )
 
 
 def adjuncts(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
@@ -62,7 +52,7 @@ def adjuncts(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if not core or min(child) < max(core) or any(s.lower[k] in _NEGATION for k in core):
             continue
         between = [k for k in order if max(core) < k < min(child)]
-        if any(_owner(s, k, v) for k in between) or s.lower[v] in _LIGHT:
+        if any(may_own(s, k, v) for k in between) or s.lower[v] in _LIGHT:
             continue  # « en le priant d'aller porter cela, pour elle »: the infinitive's
         found = clause_subject(s, piece, v)
         if found is None:

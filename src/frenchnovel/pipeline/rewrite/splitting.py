@@ -138,3 +138,16 @@ def clause_subject(s: Sentence, piece: Piece, clause: int) -> Mention | None:
             break
         h = s.head[h]
     return piece.subject if h == piece.head and not piece.copula else None
+
+
+_RELATIVE_WORDS = ("qui", "que", "qu'", "qu’", "dont", "où")
+_ENCLOSING = ("«", "»", "(", ")", '"', "—")
+
+
+def may_own(s: Sentence, k: int, verb: int) -> bool:
+    """``k``, between ``verb`` and a complement after it, could own that complement: another
+    verb (not a bare participle used as an adjective: « des marrons glacés »), a relative
+    pronoun, a quotation or a parenthesis."""
+    other = (s.pos[k] in ("VERB", "AUX") or s.finite[k]) and k != verb
+    bare = s.dep[k] in ("acl", "amod") and not s.finite[k] and not s.children[k]
+    return (other and not bare) or s.lower[k] in _RELATIVE_WORDS or s.text[k] in _ENCLOSING
