@@ -30,6 +30,8 @@ from tests.e2e.stack import REPO, Process, wait_for
 from tests.support import netns
 from tests.support.s3 import MotoServer
 
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
 # 300 pages in chunks of 25: twelve chunks, several for each machine. Each machine runs two
 # pool processes, so that the survivor alone still uses both cores. A chunk that lost its
 # worker is handed out again once the broker's visibility timeout (the task's hard limit
