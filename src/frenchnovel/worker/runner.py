@@ -6,7 +6,7 @@ import os
 
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.storage.db import ensure_schema
-from frenchnovel.worker.celery_app import QUEUE, broker_url, get_celery
+from frenchnovel.worker.celery_app import QUEUES, broker_url, get_celery
 
 
 def require_broker(settings: Settings) -> str:
@@ -15,7 +15,7 @@ def require_broker(settings: Settings) -> str:
 
 
 def run_worker() -> None:
-    """A Celery worker (prefork, concurrency MAX_WORKERS) on the chunk queue; blocks."""
+    """A Celery worker (prefork, concurrency MAX_WORKERS) on every queue; blocks."""
     settings = get_settings()
     require_broker(settings)
     ensure_schema(settings)
@@ -24,7 +24,8 @@ def run_worker() -> None:
             "worker",
             "--loglevel=INFO",
             f"--concurrency={settings.max_workers}",
-            f"--queues={QUEUE}",
+            # Every queue, the small-job one first (see ``celery_app.queue_for``).
+            f"--queues={','.join(QUEUES)}",
             f"--hostname=worker{os.getpid()}@%h",
         ]
     )
