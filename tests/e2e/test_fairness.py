@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from frenchnovel.storage.db import dispose_engines
+from frenchnovel.worker.celery_app import QUEUE, SMALL_QUEUE, create_celery_app
 from tests.e2e.conftest import PG_ADMIN, _stack
 from tests.e2e.stack import Stack
 from tests.integration.pdfs import french_paragraphs, render_pdf
@@ -62,7 +63,10 @@ def test_a_20_page_job_finishes_while_another_readers_600_page_book_is_running(
     fair_stack: Stack, books: dict[str, Path]
 ) -> None:
     bookworm, student = fair_stack.reader(), fair_stack.reader()
-    fair_stack.start_worker()
+    worker = fair_stack.start_worker()
+    queues = create_celery_app(fair_stack.settings).control.inspect(timeout=5).active_queues()
+    mine = next(names for host, names in (queues or {}).items() if f"worker{worker.pid}@" in host)
+    assert [queue["name"] for queue in mine] == [SMALL_QUEUE, QUEUE]
     big = fair_stack.submit(bookworm, books["big"])
     assert big.status_code == 202, big.text
     big_id = big.json()["job_id"]

@@ -19,16 +19,19 @@ def run_worker() -> None:
     settings = get_settings()
     require_broker(settings)
     ensure_schema(settings)
-    get_celery(settings).worker_main(
-        [
-            "worker",
-            "--loglevel=INFO",
-            f"--concurrency={settings.max_workers}",
-            # Every queue, the small-job one first (see ``celery_app.queue_for``).
-            f"--queues={','.join(QUEUES)}",
-            f"--hostname=worker{os.getpid()}@%h",
-        ]
-    )
+    get_celery(settings).worker_main(worker_argv(settings))
+
+
+def worker_argv(settings: Settings) -> list[str]:
+    """The arguments of ``frenchnovel worker`` (and so of the worker ``serve`` starts)."""
+    return [
+        "worker",
+        "--loglevel=INFO",
+        f"--concurrency={settings.max_workers}",
+        # Every queue, the small-job one first (see ``celery_app.queue_for``).
+        f"--queues={','.join(QUEUES)}",
+        f"--hostname=worker{os.getpid()}@%h",
+    ]
 
 
 def run_beat() -> None:
@@ -40,8 +43,8 @@ def run_beat() -> None:
     get_celery(settings).start(["beat", "--loglevel=INFO", f"--schedule={schedule}"])
 
 
-def run_flower(port: int = 5555) -> None:
-    """Flower, Celery's monitoring page, on ``127.0.0.1:port``."""
+def run_flower(port: int = 5555, address: str = "127.0.0.1") -> None:
+    """Flower, Celery's monitoring page, on ``address:port``."""
     settings = get_settings()
     require_broker(settings)
-    get_celery(settings).start(["flower", f"--port={port}", "--address=127.0.0.1"])
+    get_celery(settings).start(["flower", f"--port={port}", f"--address={address}"])
