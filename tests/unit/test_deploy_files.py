@@ -20,9 +20,7 @@ from frenchnovel.cli import app
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 SCHEMA = REPO / "tests" / "deploy" / "compose-spec.json"
-COMPOSE_FILES = sorted(
-    path for path in DEPLOY.rglob("*.y*ml") if "compose" in path.name
-)
+COMPOSE_FILES = sorted(path for path in DEPLOY.rglob("*.y*ml") if "compose" in path.name)
 
 
 def _compose(path: Path) -> dict[str, Any]:
@@ -82,8 +80,10 @@ def test_a_compose_file_is_valid_against_the_compose_specification(path: Path) -
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     validator = validators.validator_for(schema)(schema)
 
-    errors = [f"{list(error.absolute_path)}: {error.message}" for error in
-              validator.iter_errors(_compose(path))]
+    errors = [
+        f"{list(error.absolute_path)}: {error.message}"
+        for error in validator.iter_errors(_compose(path))
+    ]
 
     assert errors == []
 

@@ -8,9 +8,7 @@ from frenchnovel.worker.celery_app import QUEUE, SMALL_QUEUE, create_celery_app,
 from frenchnovel.worker.runner import worker_argv
 
 
-def test_a_job_up_to_the_small_job_size_goes_to_the_small_queue_and_a_bigger_one_does_not() -> (
-    None
-):
+def test_a_job_up_to_the_small_job_size_goes_to_the_small_queue_and_a_bigger_one_does_not() -> None:
     settings = Settings(small_job_max_pages=200)
     assert queue_for(20, settings) == SMALL_QUEUE
     assert queue_for(200, settings) == SMALL_QUEUE

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import ColumnElement, func, select, text, update
 from sqlalchemy.orm import Session
 
 from frenchnovel.storage.db import lock_user
@@ -60,7 +60,7 @@ def _serialise(session: Session, user_id: int) -> None:
         lock_user(session, user_id)
 
 
-def _users_chunks(user_id: int) -> tuple[object, ...]:
+def _users_chunks(user_id: int) -> tuple[ColumnElement[bool], ...]:
     return (
         JobChunk.job_id == Job.id,
         Job.user_id == user_id,
