@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from frenchnovel.config import Settings
 from frenchnovel.worker.celery_app import QUEUE, SMALL_QUEUE, create_celery_app, queue_for
+from frenchnovel.worker.faults import Faults
 from frenchnovel.worker.runner import worker_argv
 
 
@@ -28,3 +29,9 @@ def test_the_broker_is_polled_in_the_order_the_worker_lists_its_queues() -> None
 
 def test_the_default_cap_keeps_two_worker_processes_busy_for_one_reader() -> None:
     assert Settings().max_chunks_in_flight_per_user == 2
+
+
+def test_the_crash_fault_names_the_chunks_after_which_the_worker_dies() -> None:
+    faults = Faults.parse("slow:1,crash-after-store:0,crash-after-store:2")
+    assert faults.crash_after_store == {0, 2}
+    faults.after_store(1)  # not one of them: nothing happens

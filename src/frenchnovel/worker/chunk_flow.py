@@ -148,6 +148,7 @@ def _store(
     if not done.stored:
         return  # cancelled, failed, or taken over meanwhile: the result is simply dropped
     events.publish(settings, claim.job_id, events.PROGRESS)
+    faults.from_environment().after_store(claim.index)
     # The place this chunk held goes to its user's next chunk before the merge takes its time.
     send_waiting(settings, job_id=claim.job_id, sessions=factory)
     if done.merge_claimed:
