@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, text, update
+from sqlalchemy import ColumnElement, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from frenchnovel.storage.db import lock_user
@@ -120,10 +120,10 @@ def take_turns(session: Session, *, user_id: int, cap: int, now: datetime) -> li
 
 
 def _keep_waiting_jobs_alive(session: Session, user_id: int, now: datetime) -> None:
-    waiting = (
-        select(JobChunk.job_id)
-        .where(JobChunk.task_id.is_(None), JobChunk.status == ChunkStatus.PENDING.value)
-        .distinct()
+    holds = exists().where(
+        JobChunk.job_id == Job.id,
+        JobChunk.task_id.is_(None),
+        JobChunk.status == ChunkStatus.PENDING.value,
     )
     session.execute(
         update(Job)
@@ -131,7 +131,7 @@ def _keep_waiting_jobs_alive(session: Session, user_id: int, now: datetime) -> N
             Job.user_id == user_id,
             Job.status == JobStatus.PROCESSING.value,
             Job.is_async.is_(True),
-            Job.id.in_(waiting),
+            holds,
         )
         .values(last_progress_at=now)
         .execution_options(synchronize_session=False)

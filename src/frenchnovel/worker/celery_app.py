@@ -121,6 +121,8 @@ def create_celery_app(settings: Settings) -> Celery:
             "send-waiting-chunks": {  # issue 15: held chunks that no finished chunk sent
                 "task": "frenchnovel.send_waiting_chunks",
                 "schedule": timedelta(seconds=SWEEP_SECONDS),
+                # Sweeps that waited for busy workers are dropped: the next one does their work.
+                "options": {"expires": SWEEP_SECONDS},
             },
             "decks-maintenance": {  # issue 13: stuck decks fail, old decks lose their file
                 "task": "frenchnovel.decks_maintenance",
