@@ -15,7 +15,6 @@ and part titles, front and back matter. Extraction only: the rewriting engine is
 from __future__ import annotations
 
 import argparse
-import collections
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.result import Result
 from tests.support.epubs import book_from_text, build_by_hand, build_with_ebooklib
 from tests.support.identity import IdentityRewriter
+from tests.support.recall import original_words, word_recall
 from tests.support.render import CORPUS_TEXT, render_novel
 from tests.support.render_book import render_book
 
@@ -41,26 +41,6 @@ def _process(path: Path) -> tuple[Result, float]:
         path, JobOptions(), settings=Settings(), chunk_size=10, rewriter=IdentityRewriter()
     )
     return result, time.perf_counter() - started
-
-
-def _originals(result: Result) -> list[str]:
-    words: list[str] = []
-    last = None
-    for sentence in result.sentences:
-        if sentence.original is not last:
-            words.extend(sentence.original.split())
-            last = sentence.original
-    return words
-
-
-def _word(token: str) -> str:
-    return token.replace("’", "'").replace("–", "--").replace("—", "---").replace("…", "...")
-
-
-def _recall(expected: list[str], got: list[str]) -> float:
-    want = collections.Counter(map(_word, expected))
-    have = collections.Counter(map(_word, got))
-    return sum(min(n, have[w]) for w, n in want.items()) / sum(want.values())
 
 
 def main() -> None:
@@ -83,7 +63,7 @@ def main() -> None:
                 result, seconds = _process(path)
                 found = [c.title for c in result.chapters]
                 chapters = f"{sum(t in found for t in expected)}/{len(expected)}"
-                recall = _recall(book.source_words(), _originals(result))
+                recall = word_recall(book.source_words(), original_words(result))
                 rows.append((name, tool, recall, chapters, result.page_count, seconds))
         epub = CORPUS_TEXT.parent / "epub" / "maupassant_bel-ami_pandoc.epub"
         source = (CORPUS_TEXT.parent / "epub" / "maupassant_bel-ami_source.md").read_text()
@@ -98,7 +78,7 @@ def main() -> None:
             (
                 "maupassant",
                 "EPUB 3, pandoc (corpus)",
-                _recall(words, _originals(result)),
+                word_recall(words, original_words(result)),
                 f"{len(result.chapters)}/18",
                 result.page_count,
                 seconds,
@@ -109,7 +89,7 @@ def main() -> None:
             result, seconds = _process(novel.path)
             kept = " ".join(c.title + " " + c.part for c in result.chapters).split()
             kept += f"{result.front_matter} {result.back_matter}".split()
-            recall = _recall(novel.words(), _originals(result) + kept)
+            recall = word_recall(novel.words(), original_words(result) + kept)
             rows.append(
                 (
                     name,

@@ -99,11 +99,16 @@ def serve(
 
 @app.command()
 @friendly_errors
-def worker() -> None:
+def worker(
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(help="Serve Prometheus metrics on this port (WORKER_METRICS_PORT; 0: off)."),
+    ] = None,
+) -> None:
     """Run a Celery worker (concurrency MAX_WORKERS)."""
     from frenchnovel.worker.runner import run_worker
 
-    run_worker()
+    run_worker(metrics_port=metrics_port)
 
 
 @app.command()

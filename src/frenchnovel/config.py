@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     debug: bool = False
 
+    # Observability (issue 15): log lines as text or JSON; a worker's Prometheus port (0: off).
+    # Traces follow OpenTelemetry's own OTEL_* variables (observe/tracing.py).
+    log_format: Literal["text", "json"] = "text"
+    worker_metrics_port: int = Field(0, ge=0, le=65535)
+    worker_metrics_host: str = "0.0.0.0"
+
     @field_validator("redis_url", "database_url", "gemini_api_key", "openai_api_key", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

@@ -25,6 +25,23 @@ def _deflated_zeros(size: int) -> bytes:
     return b"".join(parts)
 
 
+def objects_pdf(objects: list[bytes]) -> bytes:
+    """A PDF file of ``objects`` (numbered from 1, the first the catalogue) with its xref."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 def _pdf(image_dict: bytes, image_data: bytes) -> bytes:
     content = (
         b"BT /F1 11 Tf 40 760 Td (" + TEXT.encode("latin-1") + b") Tj ET\n"
@@ -40,19 +57,7 @@ def _pdf(image_dict: bytes, image_data: bytes) -> bytes:
         image_dict[:-2] + b" /Length %d >>\nstream\n" % len(image_data) + image_data
         + b"\nendstream",
     ]  # fmt: skip
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return objects_pdf(objects)
 
 
 def huge_image_pdf(out: Path, side: int = 30_000) -> Path:

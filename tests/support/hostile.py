@@ -13,25 +13,10 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from tests.support.bombs import objects_pdf
 from tests.support.render import CORPUS_TEXT, novel_text
 
 _LATIN1 = str.maketrans({"’": "'", "…": "...", "œ": "oe", "Œ": "OE", "—": "-", "–": "-"})
-
-
-def _objects_pdf(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 def digits_pdf(out: Path, *, pages: int, lines: int = 60) -> Path:
@@ -53,7 +38,7 @@ def digits_pdf(out: Path, *, pages: int, lines: int = 60) -> Path:
         b"/Resources << /Font << /F1 4 0 R >> >> >>"
     )
     objects += [page] * pages
-    out.write_bytes(_objects_pdf(objects))
+    out.write_bytes(objects_pdf(objects))
     return out
 
 

@@ -32,6 +32,15 @@ def test_a_participle_after_an_auxiliary_is_its_verb_and_after_an_article_a_noun
     assert "somme" in lemma_set("Il paya des sommes folles.")
 
 
+def test_context_settles_forms_of_two_readings() -> None:
+    assert "voir" in lemma_set("Puis Emma le vit qui disparaissait.")
+    assert "pousser" in lemma_set("La fille poussa un rugissement.")
+    assert {"cela", "opéra"} <= lemma_set("Cela se passa à l'opéra.")
+    assert "enfant" in lemma_set("Il le traitait en enfant maladroit.")
+    assert "dévorer" in lemma_set("Il parlait en dévorant son pain.")
+    assert {"madame", "fou"} <= lemma_set("La carte de Mme Walter la rendait folle.")
+
+
 def test_names_inside_a_sentence_are_not_words_to_learn() -> None:
     words = analyse("Puis il parla à Emma de Paris.")
     names = [w.form for w in words if w.name]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import http.server
 import threading
 import typing
@@ -23,6 +22,7 @@ from tests.support.epubs import (
     small_book,
 )
 from tests.support.identity import IdentityRewriter
+from tests.support.recall import original_words, word_recall
 
 OPTIONS = JobOptions()
 
@@ -31,27 +31,6 @@ def _process(path: Path, chunk_size: int | None = None) -> Result:
     return process_document(
         path, OPTIONS, settings=get_settings(), chunk_size=chunk_size, rewriter=IdentityRewriter()
     )
-
-
-def _originals(result: Result) -> list[str]:
-    words: list[str] = []
-    last = None
-    for sentence in result.sentences:
-        if sentence.original is not last:
-            words.extend(sentence.original.split())
-            last = sentence.original
-    return words
-
-
-def _word(token: str) -> str:
-    # pandoc's smart typography: ' → ’, -- → –, ... → …
-    return token.replace("’", "'").replace("–", "--").replace("—", "---").replace("…", "...")
-
-
-def _recall(expected: list[str], got: list[str]) -> float:
-    want = collections.Counter(map(_word, expected))
-    have = collections.Counter(map(_word, got))
-    return sum(min(count, have[word]) for word, count in want.items()) / sum(want.values())
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +46,7 @@ def test_a_novel_made_into_an_epub_comes_back_whole_with_every_chapter(
 ) -> None:
     path = build(bel_ami, tmp_path / "bel-ami.epub")  # type: ignore[operator]
     result = _process(path, chunk_size=4)
-    assert _recall(bel_ami.source_words(), _originals(result)) >= 0.999
+    assert word_recall(bel_ami.source_words(), original_words(result)) >= 0.999
     assert [c.title for c in result.chapters] == [c.title for c in bel_ami.chapters]
     assert [c.part for c in result.chapters] == [c.part for c in bel_ami.chapters]
     assert all(s.chapter >= 1 for s in result.sentences)
@@ -82,7 +61,7 @@ def test_the_pandoc_epub_of_the_corpus_has_its_two_parts_and_eighteen_chapters(
     source = (corpus / "epub" / "maupassant_bel-ami_source.md").read_text(encoding="utf-8")
     body = source.split("---", 2)[2]
     words = [w for line in body.splitlines() if not line.startswith("#") for w in line.split()]
-    assert _recall(words, _originals(result)) >= 0.999
+    assert word_recall(words, original_words(result)) >= 0.999
     assert len(result.chapters) == 18
     assert {c.part for c in result.chapters} == {"Première Partie", "Deuxième Partie"}
     assert result.sentences[0].text.startswith("Quand la caissière")

@@ -7,13 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from frenchnovel.config import Settings
 from frenchnovel.errors import ErrorCode, InputError
+from frenchnovel.pipeline import probes
 from frenchnovel.pipeline.document import process_document
 from frenchnovel.pipeline.layout import is_page_number
-from frenchnovel.pipeline.ocr import OcrUnavailable, lines_from_data
+from frenchnovel.pipeline.ocr import OcrUnavailable, lines_from_data, ocr_page
 from frenchnovel.pipeline.ocr_chunk import reading_order
 from frenchnovel.pipeline.ocr_plan import estimate_ocr_pages, ocr_chunk_pages, with_ocr_characters
 from frenchnovel.pipeline.options import JobOptions
@@ -211,3 +213,29 @@ def test_a_server_without_the_french_model_says_so(
     with pytest.raises(OcrUnavailable) as caught:
         read(scan)
     assert "French model" in caught.value.message
+
+
+class Heard:
+    """A pipeline listener that keeps what it is told."""
+
+    def __init__(self) -> None:
+        self.pages: list[tuple[str, float]] = []
+
+    def llm_request(self, engine: str, model: str, outcome: str, tokens: int) -> None:
+        raise AssertionError("no model is asked while a scan is read")
+
+    def ocr_page(self, outcome: str, seconds: float) -> None:
+        self.pages.append((outcome, seconds))
+
+
+def test_each_page_tesseract_reads_is_told_to_the_pipelines_listener(scan: Path) -> None:
+    heard = Heard()
+    probes.install(heard)
+    pdf = pdfium.PdfDocument(str(scan))
+    try:
+        page = ocr_page(pdf, 2)
+    finally:
+        pdf.close()
+        probes.install(None)
+    assert page.lines
+    assert [outcome for outcome, _ in heard.pages] == ["ok"] and heard.pages[0][1] > 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from frenchnovel.pipeline.result import ChunkResult, HeadingMark, OutputSentence
 from frenchnovel.pipeline.structure import BACK, CHAPTER, FRONT, PART, TEXT, classify_page
 from tests.support.epubs import Book, book_from_text
 from tests.support.identity import IdentityRewriter
+from tests.support.recall import original_words, word_recall
 from tests.support.render_book import render_book
 
 
@@ -30,14 +30,7 @@ def _process(path: Path, chunk_size: int | None = 7) -> Result:
 
 
 def _recall(expected: list[str], result: Result) -> float:
-    got: list[str] = []
-    last = None
-    for sentence in result.sentences:
-        if sentence.original is not last:
-            got.extend(sentence.original.split())
-            last = sentence.original
-    want, have = collections.Counter(expected), collections.Counter(got)
-    return sum(min(n, have[w]) for w, n in want.items()) / sum(want.values())
+    return word_recall(expected, original_words(result))
 
 
 def _novel(corpus: Path, name: str) -> Book:

@@ -12,6 +12,7 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frenchnovel.api import metrics
+from frenchnovel.api.context import RequestContext
 from frenchnovel.api.errors import install_error_handlers
 from frenchnovel.api.gates import install_gates
 from frenchnovel.api.instance import heartbeat
@@ -22,6 +23,7 @@ from frenchnovel.api.throttle import EstimateThrottle
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.jobs.orphans import new_identity
 from frenchnovel.jobs.sync import RewriterFactory
+from frenchnovel.observe.metrics import listen_to_pipeline
 from frenchnovel.pipeline.rewrite import get_rewriter
 from frenchnovel.storage.db import ensure_schema, get_sessions
 
@@ -75,6 +77,7 @@ def create_app(
     settings = settings or get_settings()
     if upgrade:
         ensure_schema(settings)
+    listen_to_pipeline()  # the synchronous jobs' LLM requests and OCR pages are counted here
     app = FastAPI(
         title="French Novel Tool",
         version="0.1.0",
@@ -95,6 +98,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(metrics.LatencyMiddleware)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestContext)  # outermost but CORS: ids bound before anything runs
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -45,11 +45,7 @@ class DeckView(BaseModel):
 
     @classmethod
     def of(cls, deck: Deck) -> DeckView:
-        error = (
-            JobError(code=deck.error_code, message=deck.error_message or "")
-            if deck.error_code
-            else None
-        )
+        error = JobError.of(deck.error_code, deck.error_message)
         return cls(
             deck_id=deck.id,
             status=deck.status,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.api.errors import Unauthorized
 from frenchnovel.config import Settings
+from frenchnovel.observe import logs
 from frenchnovel.storage.accounts import authenticate
 
 
@@ -50,6 +51,9 @@ def user_of(session: Session, request: Request) -> AuthenticatedUser:
     user = authenticate(session, token.strip())
     if user is None:
         raise Unauthorized("this API token is not valid")
+    # Read by api.context when the response starts: the request's log lines name the user.
+    request.state.user_id = user.id
+    logs.bind(user_id=user.id)
     return AuthenticatedUser(id=user.id, email=user.email)
 
 

@@ -46,6 +46,11 @@ class JobError(BaseModel):
     code: str
     message: str
 
+    @classmethod
+    def of(cls, code: str | None, message: str | None) -> JobError | None:
+        """The error of a failed job or deck row, or None when it has none."""
+        return cls(code=code, message=message or "") if code else None
+
 
 class JobView(BaseModel):
     job_id: str
@@ -76,11 +81,7 @@ class JobView(BaseModel):
 
     @classmethod
     def of(cls, job: Job) -> JobView:
-        error = (
-            JobError(code=job.error_code, message=job.error_message or "")
-            if job.error_code
-            else None
-        )
+        error = JobError.of(job.error_code, job.error_message)
         return cls(
             job_id=job.id,
             status=job.status,

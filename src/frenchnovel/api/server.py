@@ -20,9 +20,10 @@ def serve(host: str = "127.0.0.1", port: int = 5000) -> None:
     """Run the API on ``host:port`` until interrupted (the schema of a SQLite database is
     upgraded first; PostgreSQL expects ``frenchnovel db upgrade``)."""
     from frenchnovel.api.app import create_app
+    from frenchnovel.observe import start_observing
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    start_observing("frenchnovel-api", settings)
     with _stop_signals() as stops:
         if settings.redis_url:
             _run(create_app(settings), host, port, stops)
@@ -90,7 +91,10 @@ def _run(
     stops: _StopRequests,
     on_exit: Callable[[], None] = lambda: None,
 ) -> None:
-    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)
+    # log_config=None: Uvicorn's lines go through the root handler (observe.logs), ids and all.
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", proxy_headers=False, log_config=None
+    )
     stops.server = _Server(config, on_exit)
     stops.server.run()
 

@@ -104,6 +104,11 @@ OVERRIDES = {
     "assis": "asseoir",
     "assises": "asseoir",
     "messieurs": "monsieur",
+    "mme": "madame",
+    "mmes": "madame",
+    "mlle": "mademoiselle",
+    "mlles": "mademoiselle",
+    "folle": "fou",  # simplemma has « folles » → « fou » but « folle » as its own lemma
 }
 
 
@@ -156,13 +161,21 @@ def _finite(word: str) -> bool:
 
 def _verb_of_past(form: str) -> str | None:
     """« poussa », « poussèrent », « poussait » that simplemma leaves as they are."""
-    if known_form(form):
-        return None  # « cela », « voilà »: words of their own
     for ending in ("èrent", "aient", "ait", "a"):
         if form.endswith(ending) and len(form) > len(ending) + 2:
             verb = form[: -len(ending)] + "er"
-            return verb if verb in _dictionary_lemmas() else None
+            if verb not in _dictionary_lemmas():
+                return None
+            # « cela », « opéra » are words of their own, commoner than « celer », « opérer »;
+            # « poussa », which the dictionary also knows, is rarer than « pousser ».
+            return verb if not known_form(form) or _commoner(verb, form) else None
     return None
+
+
+def _commoner(word: str, other: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, LANG) > zipf_frequency(other, LANG)
 
 
 VERB_READINGS = frozenset({"sommes", "avions", "vit", "vis", "lut", "fût"})
@@ -202,7 +215,7 @@ def _bare(form: str) -> set[str]:
 def _verb_of_participle(form: str, *, gerund: bool) -> str | None:
     if gerund and form.endswith("ant") and len(form) > 5:
         for ending in ("er", "ir", "re"):
-            if form[:-3] + ending in _dictionary_lemmas():
+            if _is_verb(form[:-3] + ending):
                 return form[:-3] + ending
         return None
     match = _PARTICIPLE.match(form)
@@ -213,6 +226,17 @@ def _verb_of_participle(form: str, *, gerund: bool) -> str | None:
         if stem + infinitive in _dictionary_lemmas():
             return stem + infinitive
     return None
+
+
+@cache
+def _is_verb(lemma: str) -> bool:
+    """A lemma that the dictionary conjugates (« dévorer » has « dévorait »), not a noun that
+    happens to end like an infinitive (« enfer », which « en enfant » would otherwise give)."""
+    if lemma not in _dictionary_lemmas():
+        return False
+    stem = lemma[:-2]
+    forms = (stem + "ait", stem + "issait", stem + "é", stem + "i", stem + "u", stem + "ent")
+    return any(simplemma.lemmatize(f, lang=LANG).lower() == lemma for f in forms)
 
 
 @cache
@@ -249,10 +273,21 @@ def analyse(text: str, names: frozenset[str] = frozenset()) -> list[Word]:
             result.append(Word(token, (lower,)))
         elif token[0].isupper() and _is_name(lower, opening, names):
             result.append(Word(token, (), name=True))
+        elif lower in VERB_READINGS and previous in OBJECT_CLITICS and _subject(result[-2:-1]):
+            result.append(Word(token, (OVERRIDES[lower],)))  # « Emma le vit », « il la vit »
         else:
             result.append(Word(token, _in_context(lower, previous, following)))
         previous = lower
     return result
+
+
+OBJECT_CLITICS = frozenset("le la les l'".split())
+SUBJECTS = frozenset("je j' tu il elle on nous vous ils elles".split())
+
+
+def _subject(before: list[Word]) -> bool:
+    """Whether the word before an object clitic is a subject (a name or a subject pronoun)."""
+    return bool(before) and (before[0].name or before[0].form.lower() in SUBJECTS)
 
 
 # A present participle followed by one of these takes a complement: a verb (« remontant aux

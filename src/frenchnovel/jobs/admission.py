@@ -26,6 +26,7 @@ from frenchnovel.jobs import service
 from frenchnovel.jobs.limits import check_concurrency, check_rate_limit
 from frenchnovel.jobs.queries import find_reusable
 from frenchnovel.jobs.submission import Submission, model_for
+from frenchnovel.observe import metrics
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.storage.db import lock_user
 from frenchnovel.storage.models import Job, JobStatus, utcnow
@@ -84,6 +85,7 @@ def admit(
     )
     session.add(job)
     session.flush()
+    metrics.job_entered(session, JobStatus.PENDING.value)
     return job
 
 

@@ -20,6 +20,7 @@ from frenchnovel.errors import ErrorCode, FrenchNovelError
 from frenchnovel.jobs.limits import check_concurrency, check_rate_limit
 from frenchnovel.jobs.queries import find_job, find_reusable
 from frenchnovel.jobs.submission import Submission
+from frenchnovel.observe import metrics
 from frenchnovel.pipeline.result import Result
 from frenchnovel.storage.db import lock_user
 from frenchnovel.storage.models import (
@@ -101,6 +102,7 @@ def submit(
     session.add(job)
     session.flush()
     open_work(session, job=job, submission=submission, settings=settings)
+    metrics.job_entered(session, JobStatus.PENDING.value)
     return SubmitOutcome(job=job, reused=False)
 
 
@@ -131,6 +133,7 @@ def open_work(session: Session, *, job: Job, submission: Submission, settings: S
         amount=submission.estimated_credits,
         floor=settings.credit_overdraft_floor,
     )
+    metrics.credits_moved(session, "reserved", submission.estimated_credits)
     session.flush()
 
 
@@ -148,7 +151,10 @@ def start(session: Session, *, job_id: str, step: str = "processing") -> bool:
             updated_at=now,
         )
     )
-    return _one_row(changed)
+    if not _one_row(changed):
+        return False
+    metrics.job_entered(session, JobStatus.PROCESSING.value)
+    return True
 
 
 def set_step(session: Session, *, job_id: str, step: str) -> bool:
@@ -207,6 +213,11 @@ def complete(
     )
     job.actual_credits = charged
     session.flush()
+    metrics.job_entered(session, JobStatus.COMPLETED.value)
+    metrics.credits_moved(session, "charged", charged)
+    started = job.started_at
+    seconds = (now - started).total_seconds() if started is not None else None
+    metrics.job_finished(session, mode="async" if job.is_async else "sync", seconds=seconds)
     return True
 
 
@@ -236,6 +247,7 @@ def fail(session: Session, *, job_id: str, code: ErrorCode | str, message: str) 
         .values(status=ChunkStatus.FAILED.value, finished_at=now)
     )
     _refund(session, job_id, note=f"refund: failed with {code}")
+    metrics.job_entered(session, JobStatus.FAILED.value)
     return True
 
 
@@ -264,6 +276,7 @@ def cancel(session: Session, *, user_id: int, job_id: str) -> Job:
         .values(status=ChunkStatus.CANCELLED.value, finished_at=now)
     )
     _refund(session, job_id, note="refund: cancelled")
+    metrics.job_entered(session, JobStatus.CANCELLED.value)
     session.refresh(job)
     return job
 
@@ -277,7 +290,9 @@ def is_cancelled(session: Session, job_id: str) -> bool:
 def _refund(session: Session, job_id: str, *, note: str) -> int:
     job = session.get(Job, job_id)
     assert job is not None
-    return credits.refund(session, user_id=job.user_id, job_id=job_id, note=note)
+    refunded = credits.refund(session, user_id=job.user_id, job_id=job_id, note=note)
+    metrics.credits_moved(session, "refunded", refunded)
+    return refunded
 
 
 def _one_row(result: Any) -> bool:

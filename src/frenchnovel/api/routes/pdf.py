@@ -23,6 +23,7 @@ from frenchnovel.jobs import admission, service, submission
 from frenchnovel.jobs.dispatch import enqueue
 from frenchnovel.jobs.options import options_for
 from frenchnovel.jobs.sync import run_sync_job
+from frenchnovel.observe import logs
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.storage import files
 from frenchnovel.storage.models import Job, JobStatus, new_job_id
@@ -176,6 +177,7 @@ async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep
     ``SERVER_BUSY`` (``Retry-After``) when too many uploads already wait.
     """
     job_id = new_job_id()
+    logs.bind(job_id=job_id, user_id=user.id)
     try:
         gates_of(request).checks.ensure_room()
         upload = await _receive(request, settings, job_id)

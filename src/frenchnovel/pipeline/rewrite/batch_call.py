@@ -17,6 +17,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from frenchnovel.errors import Cancelled
+from frenchnovel.pipeline import probes
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck
 from frenchnovel.pipeline.rewrite.answers import judge
@@ -140,12 +141,25 @@ class BatchCall:
         try:
             self.pause(booking.delay)
             self.check()  # the last moment a cancel can stop this request
-            reply = self.provider.send(INSTRUCTIONS, message)
+            reply = self._request(message)
             spent = reply.tokens
             return reply
         finally:
             # A failed request cost no tokens; the provider still counted it as a request.
             self.limiter.settle(booking, spent)
+
+    def _request(self, message: str) -> Reply:
+        engine, model = self.provider.engine, self.provider.model
+        try:
+            reply = self.provider.send(INSTRUCTIONS, message)
+        except RetryableError:
+            probes.llm_request(engine, model, "retryable")
+            raise
+        except Exception:
+            probes.llm_request(engine, model, "error")
+            raise
+        probes.llm_request(engine, model, "ok", reply.tokens)
+        return reply
 
     def stopped(self) -> bool:
         """Whether this call must not send anything more."""

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from frenchnovel.pipeline.rewrite.circumstances import LINKS
-from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.pieces import LINKS, Piece
 from frenchnovel.pipeline.rewrite.referents import PERSONAL
 from frenchnovel.pipeline.rewrite.syntax import (
     AUX_DEPS,
@@ -66,6 +65,8 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
     out = ["short"] if len(words) + added < max(2, min_words) else []
     if not words:
         return out
+    if piece.link and s.pos[words[0]] == "CCONJ" and piece.subject_at != words[0]:
+        out.append("link before a conjunction")  # « Alors, et il tâchait … »
     if not _has_clause(s, piece):
         out.append("no clause")
     elif _all_subordinate(s, piece) or _subordinate_opening(s, piece, words):
@@ -134,12 +135,19 @@ def _open_que(s: Sentence, piece: Piece) -> bool:
 
 
 def _bare_copula(s: Sentence, words: list[int]) -> bool:
-    """« C'est. », « Il était. »: « être » at the end with nothing to say what (« il l'est »
-    has its attribute in « l' »)."""
+    """« C'est. », « Il était. », « Il avait. »: « être » or « avoir » at the end with nothing
+    to say what (« il l'est » has its attribute in « l' », « il en avait » its object in « en »)."""
     last = words[-1]
     before = s.lower[words[-2]] if len(words) > 1 else ""
-    copula = s.finite[last] and "être" in lemmas_of(s.lower[last])
-    return copula and before not in ("l'", "l’", "le", "en", "y") and s.dep[last] != "aux"
+    verbs = lemmas_of(s.lower[last]) if s.finite[last] else frozenset()
+    if "être" in verbs:
+        return before not in ("l'", "l’", "le", "en", "y") and s.dep[last] != "aux"
+    if "avoir" in verbs:
+        return before not in _HELD  # « il y avait. », « elle avait. »
+    return False
+
+
+_HELD = frozenset("l' l’ le la les en lui leur me m' m’ te t' t’ nous vous".split())
 
 
 def _closing(s: Sentence, words: list[int]) -> bool:
@@ -197,8 +205,8 @@ def _two_word_subordinator(s: Sentence, words: list[int]) -> bool:
 def _lost_subject(s: Sentence, piece: Piece, k: int) -> bool:
     """``k`` is a subject whose verb is not in ``piece``, or whose « verb » the parse read as
     finite and the lexicon knows only as a participle (« la lumière …, rabattue … »)."""
-    if s.dep[k] not in ("nsubj", "nsubj:pass"):
-        return False
+    if s.dep[k] not in ("nsubj", "nsubj:pass") or s.finite[k]:
+        return False  # « le caressa » read as a name and a subject: a verb all the same
     h = s.head[k]
     if h not in piece.tokens or h in piece.drop:
         return True
@@ -212,7 +220,9 @@ def _lost_verb_subject(s: Sentence, piece: Piece, k: int) -> bool:
     if not s.is_clause(k) or (piece.subject is not None and k == piece.head):
         return False
     own = s.own_subject(k)
-    return own >= 0 and (own not in piece.tokens or own in piece.drop) and s.lower[own] != "qui"
+    if own < 0 or s.finite[own] or s.lower[own] == "qui":
+        return False  # a « subject » the lexicon knows as a verb was a misreading
+    return own not in piece.tokens or own in piece.drop
 
 
 def _orphan_relative(s: Sentence, piece: Piece, k: int) -> bool:
@@ -240,7 +250,8 @@ def _has_clause(s: Sentence, piece: Piece) -> bool:
     if piece.link in LINKS:
         return True  # « C'était dans un salon. »
     members = set(piece.tokens) - piece.drop
-    subordinate: set[int] = set()
+    members |= {k for k in piece.drop if s.dep[k] == "aux:tense" and k + 1 in piece.insert}
+    subordinate: set[int] = set()  # an auxiliary written in another tense (« eut » → « avait »)
     for k in members:
         if not s.finite[k]:
             continue
@@ -305,16 +316,17 @@ def _surface_clause(s: Sentence, piece: Piece, subordinate: set[int]) -> bool:
     or a bare noun before it, no comma between (« Les cailloux du trottoir la blessaient »),
     outside the ``subordinate`` clauses."""
     seen_subject = False
-    for k in piece.tokens:
+    for n, k in enumerate(piece.tokens):
         if k in piece.drop or k in subordinate:
             seen_subject = seen_subject and k in piece.drop
             continue
         if s.text[k] in (",", ";", ":", "—", "–"):
             seen_subject = False
-        elif s.finite[k] and seen_subject:
+        elif s.finite[k] and (seen_subject or _inverted_subject(s, piece.tokens, n)):
             return True
         elif (
-            s.lower[k] in PERSONAL | _DEMONSTRATIVES
+            _opening_noun(s, piece.tokens, n)
+            or s.lower[k] in PERSONAL | _DEMONSTRATIVES
             or (
                 (s.pos[k] in ("NOUN", "PROPN") or (s.pos[k] == "X" and s.text[k].istitle()))
                 and (s.dep[k] in ("nsubj", "nsubj:pass", "ROOT", "dep") or s.pos[k] != "NOUN")
@@ -324,6 +336,33 @@ def _surface_clause(s: Sentence, piece: Piece, subordinate: set[int]) -> bool:
         ):
             seen_subject = True
     return False
+
+
+def _opening_noun(s: Sentence, tokens: list[int], n: int) -> bool:
+    """« Les vieux saules ébranchés miraient … »: a noun after the determiner that opens the
+    piece, whatever the parse made of it."""
+    if s.pos[tokens[n]] != "NOUN" or n == 0 or s.lower[tokens[0]] not in _OPENING_DETERMINERS:
+        return False
+    return all(s.pos[k] in ("ADJ", "NOUN") for k in tokens[1:n])
+
+
+def _inverted_subject(s: Sentence, tokens: list[int], n: int) -> bool:
+    """« …, se creusait l'embouchure d'une rivière »: after a fronted circumstance, a pronominal
+    verb with its subject after it (a determiner and a noun)."""
+    before = s.lower[tokens[n - 1]] if n else ""
+    after = tokens[n + 1 : n + 4]
+    if before not in ("se", "s'", "s’") or len(after) < 2 or s.pos[after[0]] != "DET":
+        return False
+    return any(s.pos[k] == "NOUN" and not _has_case(s, k) for k in after[1:])
+
+
+def _has_case(s: Sentence, k: int) -> bool:
+    return any(s.dep[j] == "case" for j in s.children[k])
+
+
+_OPENING_DETERMINERS = frozenset(
+    "le la les l' l’ un une des ce cet cette ces son sa ses mon ma mes leur leurs".split()
+)
 
 
 def _quantity(s: Sentence, k: int) -> bool:

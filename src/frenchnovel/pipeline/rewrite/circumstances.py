@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.pieces import LINKS, Piece
 from frenchnovel.pipeline.rewrite.referents import copula, mention
 from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.verbforms import lemmas_of
 
-LINKS = ("C'était", "Ce fut", "C'est", "Ce sera")
 _PREPOSITIONS = {
     "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
     "parmi", "chez", "depuis", "malgré", "durant", "contre", "dès", "entre", "en", "par",
@@ -49,14 +48,19 @@ _PLACES = {"dans", "sur", "sous", "devant", "derrière", "contre", "près", "aup
            "chez", "autour"}  # fmt: skip
 _SEEING = {"voir", "apercevoir", "regarder", "découvrir", "remarquer", "contempler", "observer",
            "distinguer", "reconnaître", "examiner", "admirer"}  # fmt: skip
-_GENDERED = {"le", "la", "un", "une", "ce", "cet", "cette", "son", "sa", "mon", "ma", "ton", "ta"}
+_DETERMINED = {"le", "la", "les", "un", "une", "des", "ce", "cet", "cette", "ces", "son", "sa",
+               "ses", "mon", "ma", "mes", "ton", "ta", "tes", "leur", "leurs"}  # fmt: skip
+_CLAUSE_OF_ITS_OWN = {"nsubj", "mark", "aux:tense", "aux", "nsubj:pass"}
 _BY_AGENT = {"par"}  # « par » after a passive names the agent, no circumstance
 
 
 def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     """The last or the fronted circumstance of ``piece``'s verb as « C'était … »."""
     h = piece.head
-    if h < 0 or s.pos[h] != "VERB" or not s.is_clause(h) or lemmas_of(s.lower[h]) & _NEEDY:
+    if h < 0 or s.pos[h] != "VERB" or not s.is_clause(h):
+        return
+    verbs = lemmas_of(s.lower[h])
+    if verbs & _NEEDY and not verbs & _SEEING:  # « vit »: « voir » as much as « vivre »
         return
     members = set(piece.tokens)
     if _reflexive(s, h, members) or _passive(s, h) or any(s.inverted(k) for k in members):
@@ -81,20 +85,34 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         parent, kid = detach(s, piece, child, -1)
         if len(parent.words(s)) < 4 and not _has_object(s, h, parent):
             continue  # « Elle prit. » says too little
-        up = s.head[a] if s.head[a] != h else max(_objects(s, h, parent), default=-1)
-        right = max(s.subtree(up) & set(parent.tokens), default=-1) if up >= 0 else -1
-        seen = right == min(child) - 1 and bool(lemmas_of(s.lower[h]) & _SEEING)
-        seen = seen and any(s.lower[k] in _GENDERED for k in s.children[up] if k < up)
-        if seen and s.lower[min(child)] in _PLACES:
-            found = mention(s, up)  # « des marrons glacés dans une coupe » : where they were
-            if not found.agree or not (found.phrase or found.pronoun()):
-                continue
-            kid.subject, kid.subject_at = found, min(child)
-            kid.copula = copula(s.tense(h), found.agree)
-        else:
-            kid.link = link_for(s, h)
+        if not _say_where(s, h, a, parent, kid, fronted=fronted):
+            continue
         kid.anchor = max(parent.position(), max(parent.words(s))) + 0.5  # after its clause
         yield [parent, kid]
+
+
+def _say_where(s: Sentence, h: int, a: int, parent: Piece, kid: Piece, *, fronted: bool) -> bool:
+    """Open ``kid``, the circumstance ``a`` of ``h``: « C'était … », or after a verb of seeing
+    the thing seen as its subject (« Ces marrons étaient dans une coupe. »); False where
+    neither can be said without guessing."""
+    verbs = lemmas_of(s.lower[h])
+    up = s.head[a] if s.head[a] != h else max(_objects(s, h, parent), default=-1)
+    right = max(s.subtree(up) & set(parent.tokens), default=-1) if up >= 0 else -1
+    child = min(kid.tokens)
+    seen = right == child - 1 and bool(verbs & _SEEING)
+    if verbs & _SEEING and not fronted and not seen:
+        return False  # « il aperçut des marrons glacés dans une coupe »: the marrons were there
+    if seen and not any(s.lower[k] in _DETERMINED for k in s.children[up] if k < up):
+        return False  # where the thing seen was, or where the seeing was? Not told: it stays
+    if seen and s.lower[min(s.subtree(a))] in _PLACES:
+        found = mention(s, up)  # « des marrons glacés dans une coupe » : where they were
+        if not found.agree or not (found.phrase or found.pronoun()):
+            return False
+        kid.subject, kid.subject_at = found, min(s.subtree(a))
+        kid.copula = copula(s.tense(h), found.agree)
+    else:
+        kid.link = link_for(s, h)
+    return True
 
 
 def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
@@ -107,6 +125,8 @@ def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
     up = s.head[a]
     if up != h and not (s.head[up] == h and s.dep[up] in ("obj", "xcomp") and up in members):
         return False
+    if up != h and any(s.dep[k] in _CLAUSE_OF_ITS_OWN for k in s.children[up]):
+        return False  # « changé depuis que le naufrage l'avait jeté sur ce littoral »
     cases = [k for k in s.children[a] if s.dep[k] == "case" and k < a]
     if not cases or min(cases) != min(s.subtree(a)):
         return False
@@ -126,7 +146,15 @@ def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
 def _owns(s: Sentence, k: int, owner: int) -> bool:
     """``k``, between the verb and the circumstance, could own it: another verb, a relative."""
     verb = s.pos[k] in ("VERB", "AUX") or s.finite[k]
-    return (verb and k != owner) or s.lower[k] in ("qui", "que", "qu'", "qu’", "dont", "où")
+    bare = s.dep[k] in ("acl", "amod") and not s.finite[k] and not s.children[k]
+    return (verb and k != owner and not bare) or s.lower[k] in (
+        "qui",
+        "que",
+        "qu'",
+        "qu’",
+        "dont",
+        "où",
+    )
 
 
 def _has_object(s: Sentence, h: int, piece: Piece) -> bool:
@@ -135,7 +163,18 @@ def _has_object(s: Sentence, h: int, piece: Piece) -> bool:
 
 def _objects(s: Sentence, h: int, piece: Piece) -> list[int]:
     """The nouns that are objects of ``h`` in ``piece``."""
-    return [k for k in piece.tokens if s.head[k] == h and s.dep[k] == "obj" and s.pos[k] == "NOUN"]
+    return [
+        k
+        for k in piece.tokens
+        if s.head[k] == h
+        and s.pos[k] == "NOUN"
+        and (s.dep[k] == "obj" or (s.dep[k] == "obl:arg" and not _has_case(s, k)))
+    ]
+
+
+def _has_case(s: Sentence, k: int) -> bool:
+    """« des marrons » read as « obl:arg » has no preposition: the object all the same."""
+    return any(s.dep[c] == "case" for c in s.children[k])
 
 
 def _reflexive(s: Sentence, h: int, members: set[int]) -> bool:

@@ -25,11 +25,9 @@ from frenchnovel.pipeline.rewrite.splitting import (
     top_clause,
 )
 from frenchnovel.pipeline.rewrite.syntax import Sentence
+from frenchnovel.pipeline.rewrite.times import pluperfect
 
 _SUBJECT_PRONOUNS = {"il", "elle", "on", "ils", "elles", "je", "j'", "j’", "tu"}
-# An antecedent of time: « le jour où » is no place to write « y » for.
-_FRONTED = {"quand", "lorsque", "lorsqu'", "lorsqu’"}
-_TWO_WORDS = {"dès", "aussitôt", "sitôt", "après", "depuis"}  # « dès que … , »
 _CAUSE = {"parce", "puisque", "puisqu'", "puisqu’"}
 _TIME = {"quand", "lorsque", "lorsqu'", "lorsqu’", "dès", "aussitôt", "après"}
 
@@ -112,36 +110,6 @@ def _noun_before_verb(s: Sentence, c: int, child: set[int]) -> bool:
     )
 
 
-def fronted_time(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
-    """« Lorsque Canivet entra, il se jeta dans ses bras » where the parse missed the time
-    clause: « Canivet entra. Alors, il se jeta dans ses bras. » (« dès que », « aussitôt que »,
-    « après que », « depuis que » too)."""
-    tokens = piece.tokens
-    # « Aussi, lorsqu'il trouvait … » : an adverb before binds both clauses, the sentence stays
-    if len(tokens) < 4 or piece.link:
-        return
-    opening = _time_opening(s, tokens)
-    comma = next((m for m in range(1, len(tokens)) if s.text[tokens[m]] == ","), -1)
-    if not opening or comma < 0 or not any(s.finite[k] for k in tokens[opening:comma]):
-        return
-    clause, main = tokens[opening:comma], tokens[comma + 1 :]
-    first = Piece(clause, top_clause(s, clause), piece.drop & set(clause))
-    second = Piece(main, top_clause(s, main), piece.drop & set(main), dict(piece.insert))
-    second.link = "Alors,"
-    first.anchor = piece.position()
-    second.anchor = first.anchor + 0.5
-    yield [first, second]
-
-
-def _time_opening(s: Sentence, tokens: list[int]) -> int:
-    """How many words open a time clause at the start of ``tokens`` (« Lorsque », « Dès que »,
-    « Aussitôt qu' »), or 0."""
-    if s.lower[tokens[0]] in _FRONTED:
-        return 1
-    two = s.lower[tokens[0]] in _TWO_WORDS and s.lower[tokens[1]] in ("que", "qu'", "qu’")
-    return 2 if two else 0
-
-
 def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     members = set(piece.tokens)
     for c in piece.tokens:
@@ -155,7 +123,7 @@ def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         mark = marks[0]
         word = s.lower[mark]
         dropped = {mark} | {k for k in s.children[mark] if s.dep[k] == "fixed"}
-        if word in ("parce", "dès", "aussitôt", "après", "pendant") and mark + 1 < len(s):
+        if word in ("parce", "dès", "aussitôt", "après", "pendant", "depuis") and mark + 1 < len(s):
             dropped.add(mark + 1)  # « parce que », « dès que »: the « que » goes too
         child = s.subtree(c) & members
         if not dropped <= child or own not in child:
@@ -177,6 +145,7 @@ def adverbial(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         elif (word in _TIME or word == "comme") and c < h and not parent.link:
             parent.link = "Alors,"  # « Comme il pleuvait, il resta » → « Il pleuvait. Alors, … »
             _move_conjunction(s, parent, kid)
+            pluperfect(s, kid)
             yield [kid, parent]
 
 
@@ -246,7 +215,9 @@ def _dangling_tail(s: Sentence, left: list[int]) -> list[int]:
 def _verb_after(s: Sentence, tokens: list[int], m: int) -> tuple[int, bool]:
     """Where the finite verb opening ``tokens[m:]`` is (past a subject pronoun and clitics), and
     whether a subject pronoun comes first; -1 when no verb opens there."""
-    pronoun = m < len(tokens) and s.lower[tokens[m]] in _SUBJECT_PRONOUNS
+    pronoun = m < len(tokens) and (
+        s.lower[tokens[m]] in _SUBJECT_PRONOUNS or _nous_vous(s, tokens[m : m + 2])
+    )
     m += pronoun
     while m < len(tokens) and s.lower[tokens[m]] in CLITICS | {"puis", "alors", "aussitôt"}:
         m += 1
@@ -259,11 +230,22 @@ def _verb_after(s: Sentence, tokens: list[int], m: int) -> tuple[int, bool]:
     return m, pronoun
 
 
+def _nous_vous(s: Sentence, words: list[int]) -> bool:
+    """« nous pouvons », « vous savez »: « nous » and « vous » are subjects before their own
+    person of the verb (elsewhere they are objects as often)."""
+    if len(words) < 2:
+        return False
+    pronoun, verb = s.lower[words[0]], s.lower[words[1]]
+    return (pronoun, verb[-2:]) in (("nous", "ns"), ("vous", "ez")) and s.finite[words[1]]
+
+
 def _left_subject(s: Sentence, piece: Piece, left: list[int], verb: int) -> Mention | None:
     """The subject of the clause just before ``verb``, written again for it."""
     main = _nearest_clause(s, left)
     subject = s.subject(main) if main >= 0 else -1
     if subject in left:
         return subject_mention(s, subject, verb)
+    if piece.subject is not None and piece.subject_at in left and main >= piece.subject_at:
+        return piece.subject  # « Elle le caressa, roucoula » with « Elle » written already
     # a piece that writes its subject (« Elle contracta …, et perdit … »)
     return clause_subject(s, piece, main) if main == piece.head else None

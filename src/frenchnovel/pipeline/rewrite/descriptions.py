@@ -75,6 +75,16 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         yield [parent, kid]
 
 
+_FEMININE = ("ée", "ées", "ue", "ues", "ie", "ies", "euse", "euses", "ive", "ives", "ite", "ites")
+_MASCULINE = ("é", "és", "eux", "if", "ifs")
+
+
+def _disagrees(word: str, agree: str) -> bool:
+    """A participle or adjective whose ending shows the other gender than its subject's."""
+    gender = "f" if word.endswith(_FEMININE) else "m" if word.endswith(_MASCULINE) else ""
+    return bool(gender and agree) and gender != agree[0]
+
+
 def _subject_s(s: Sentence, h: int, c: int) -> bool:
     """The present participle ``c`` can only be the subject's: it hangs on the verb ``h``, and no
     object of ``h`` stands between them (only a gerund, « en … -ant », is the subject's for
@@ -180,6 +190,8 @@ def _described(s: Sentence, referent: int, c: int) -> Mention | None:
         if not own:
             return None
         found = Mention(found.token, own, found.phrase, found.personal)
+    if _disagrees(s.lower[c], found.agree):
+        return None  # « Ce marchand était devenue … »: the description is someone else's
     return found if found.pronoun() or found.phrase else None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextvars import copy_context
 
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck, RewriteOutcome
@@ -85,7 +86,8 @@ class LLMRewriter:
             return RewriteOutcome(pieces)
         call = BatchCall(self.provider, self.limiter, self.policy, options, cancelled)
         with ThreadPoolExecutor(min(self.concurrency, len(batches)), "llm") as pool:
-            futures = [pool.submit(call.run, batch) for batch in batches]
+            # Each request runs in the caller's context (its log ids and trace span go along).
+            futures = [pool.submit(copy_context().run, call.run, batch) for batch in batches]
             wait(futures)
         call.raise_first_error(futures)
         failed: Batch = []

@@ -17,6 +17,9 @@ from frenchnovel.pipeline.rewrite.syntax import (
     Sentence,
 )
 
+# The openings of a circumstance or a purpose made a sentence (« C'était dans un salon. »),
+# by the tense of the clause it leaves.
+LINKS = ("C'était", "Ce fut", "C'est", "Ce sera")
 # A sentence cannot end on these: they lean on what follows.
 _ELIDED = re.compile(r"\b([Jj])e ([aeiouyhéèêàâîôûœ])")
 _FINAL = {".", "!", "?", "…", "?!", "!?", "..."}

@@ -19,7 +19,7 @@ from frenchnovel.pipeline.rewrite.circumstances import link_for
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.splitting import STOPS, detach
 from frenchnovel.pipeline.rewrite.syntax import Sentence
-from frenchnovel.pipeline.verbforms import lemmas_of
+from frenchnovel.pipeline.verbforms import infinitive, lemmas_of
 
 _OPENERS = {"pour", "afin", "avant", "après"}  # « C'était sans parler. » reads badly
 _INFINITIVE_ENDINGS = ("er", "ir", "re", "oir")
@@ -103,11 +103,16 @@ def _opens_clause(s: Sentence, words: list[int]) -> bool:
         if s.lower[k] in _BEFORE_INFINITIVE:
             continue
         ending = first == "de" and s.lower[k].endswith(_INFINITIVE_ENDINGS)  # « afin de plaire »
-        return ending or _infinitive(s, k)
+        return (ending and infinitive(s.lower[k]) is not False) or _infinitive(s, k)
     return False
 
 
 def _infinitive(s: Sentence, k: int) -> bool:
+    """An infinitive as the tagger reads it, unless the lexicon knows the word as a noun
+    (« il avait pour déversoir »)."""
+    known = infinitive(s.lower[k])
+    if known is not None:
+        return known
     if "Inf" in s.morph[k].get("VerbForm"):
         return True
     return s.pos[k] in ("VERB", "AUX") and s.lower[k].endswith(_INFINITIVE_ENDINGS)

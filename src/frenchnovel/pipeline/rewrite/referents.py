@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from frenchnovel.pipeline.genders import gender as noun_gender
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 
 PERSONAL = {"il", "elle", "ils", "elles", "on", "je", "tu", "nous", "vous", "j'", "j’"}
@@ -80,7 +81,9 @@ def mention(s: Sentence, token: int) -> Mention:
         agree = {"il": "ms", "elle": "fs", "ils": "mp", "elles": "fp"}.get(lower, "")
         return Mention(token, agree, s.text[token], personal=lower)
     named = any(s.dep[k] == "flat:name" for k in s.children[token])  # « M. Walter »
-    if s.pos[token] == "PROPN" or (named and s.text[token][:1].isupper()):
+    # « Madeleine » inside a sentence without a determiner, read as a common noun by the tagger
+    bare = token > 0 and s.pos[token] == "NOUN" and not _determiners(s, token)
+    if s.pos[token] == "PROPN" or ((named or bare) and s.text[token][:1].isupper()):
         return Mention(token, agreement(s, token), _name(s, token))
     if (s.pos[token] not in ("NOUN", "ADJ") and not s.text[token].isalpha()) or lower in QUANTITY:
         return Mention(token, "", "")
@@ -101,6 +104,8 @@ def agreement(s: Sentence, token: int) -> str:
             number = "p"
         elif word in _SINGULAR_DETS:
             number = "s"
+    if not gender and s.pos[token] == "NOUN":
+        gender = noun_gender(s.text[token])  # « des marrons »: the lexicon, not the tagger
     for k in [token, *[c for c in s.children[token] if s.dep[c] == "amod"]]:
         gender = gender or {"Fem": "f", "Masc": "m"}.get(s.feature(k, "Gender"), "")
         number = number or {"Sing": "s", "Plur": "p"}.get(s.feature(k, "Number"), "")

@@ -37,7 +37,6 @@ from frenchnovel.pipeline.rewrite.clauses import (
     adverbial,
     at_stops,
     coordinated,
-    fronted_time,
     verb_phrases,
 )
 from frenchnovel.pipeline.rewrite.complements import complements
@@ -47,6 +46,7 @@ from frenchnovel.pipeline.rewrite.purposes import purposes
 from frenchnovel.pipeline.rewrite.relatives import relatives
 from frenchnovel.pipeline.rewrite.splitting import top_clause
 from frenchnovel.pipeline.rewrite.syntax import Sentence
+from frenchnovel.pipeline.rewrite.times import fronted_time, trailing_time
 
 __all__ = ["candidates", "top_clause"]
 
@@ -58,6 +58,7 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     yield from relatives(s, piece)
     yield from adverbial(s, piece)
     yield from fronted_time(s, piece)
+    yield from trailing_time(s, piece)
     yield from descriptions(s, piece)
     yield from complements(s, piece)
     yield from adjuncts(s, piece)
