@@ -66,7 +66,9 @@ def finish(stack: Stack, reader: Reader, pdf: Path, timeout: float = 600) -> flo
     return time.perf_counter() - start
 
 
-def run(config: dict[str, str], books: dict[str, Path], work: Path, code: str) -> dict[str, float]:
+def run(
+    config: dict[str, str], books: dict[str, Path], work: Path, code: str, trials: int
+) -> dict[str, float]:
     redis_url = claim_redis_database()
     name = f"frenchnovel_bench_fair_{secrets.token_hex(4)}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
@@ -92,12 +94,13 @@ def run(config: dict[str, str], books: dict[str, Path], work: Path, code: str) -
             timeout=120,
             what="the book's first chunks",
         )
-        behind = statistics.median(finish(stack, student, books[f"small{i}"]) for i in (3, 4, 5))
+        behinds = [finish(stack, student, books[f"small{3 + i}"]) for i in range(trials)]
         book = stack.job(bookworm, big_id)
         httpx.post(f"{stack.api_url}/api/v1/jobs/{big_id}/cancel", headers=bookworm.headers)
         return {
             "idle": idle,
-            "behind": behind,
+            "behind": statistics.median(behinds),
+            "worst": max(behinds),
             "book_done": book["completed_chunks"] / book["total_chunks"],
             "book_running": float(book["status"] == "processing"),
         }
@@ -126,20 +129,25 @@ def main() -> None:
             if args.no_baseline and label == "no fairness":
                 continue
             print(f"{label} …", flush=True)
-            rows[label] = run(config, books, work, code)
+            # Without fairness the first small job waits for the whole book: one trial.
+            rows[label] = run(config, books, work, code, trials=1 if label == "no fairness" else 3)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print()
     print("20-page job (2 chunks) behind a 600-page book (60 chunks), 1 worker x 2 processes")
-    print(f"{'configuration':<18} {'idle s':>7} {'behind s':>9} {'ratio':>6} {'book done':>10}")
-    print("(medians of 3; 'book done': the book's share of chunks done when the last one ended)")
+    print(
+        f"{'configuration':<18} {'idle s':>7} {'behind s':>9} {'worst s':>8} {'ratio':>6} "
+        f"{'book done':>10}"
+    )
+    print("(medians of 3, worst of 3 behind; 'book done': the book's share of chunks done then)")
     for label, row in rows.items():
         ratio = row["behind"] / row["idle"]
         mark = "ok" if ratio < 2 else "over"
         print(
-            f"{label:<18} {row['idle']:>7.2f} {row['behind']:>9.2f} {ratio:>5.2f}x "
-            f"{row['book_done']:>9.0%}  {mark if label != 'no fairness' else '(comparison)'}"
+            f"{label:<18} {row['idle']:>7.2f} {row['behind']:>9.2f} {row['worst']:>8.2f} "
+            f"{ratio:>5.2f}x {row['book_done']:>9.0%}  "
+            f"{mark if label != 'no fairness' else '(comparison, one trial)'}"
         )
     print("target: behind < 2 x idle")
 
