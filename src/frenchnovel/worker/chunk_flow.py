@@ -1,7 +1,8 @@
 """What a chunk task does, step by step, with a short transaction on each side of the work.
 
 claim the row → run ``pipeline.document.process_chunk`` without holding the database → store the
-sentences and count the chunk → the last chunk merges. Every failure is decided here: a cancel
+sentences and count the chunk → send the user's next held chunk (``dispatch.send_waiting``: the
+cap on chunks in flight per user) → the last chunk merges. Every failure is decided here: a cancel
 stops quietly, a soft time limit fails the job with TASK_TIMEOUT, a permanent engine or input
 error fails it with its own code, anything else is retried (exponential backoff with jitter)
 until the chunk's fourth attempt, after which the job fails with CHUNK_PROCESSING_ERROR.
@@ -34,6 +35,7 @@ from frenchnovel.storage import files
 from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import Job
 from frenchnovel.worker import faults
+from frenchnovel.worker.dispatch import send_waiting
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,7 @@ def run_chunk(job_id: str, index: int, *, task_id: str, settings: Settings) -> R
             logs.bind(user_id=job.user_id)  # a message queued without the header names it too
     if claim is None or options is None:
         _merge_if_waiting(factory, settings, job_id)
+        send_waiting(settings, job_id=job_id, sessions=factory)
         return None
     if claim.attempt > MAX_ATTEMPTS:
         _fail(factory, settings, claim, ErrorCode.CHUNK_PROCESSING_ERROR, _gave_up(claim))
@@ -173,6 +176,9 @@ def _store(
     if not done.stored:
         return False  # cancelled, failed, or taken over meanwhile: the result is simply dropped
     events.publish(settings, claim.job_id, events.PROGRESS)
+    faults.from_environment().after_store(claim.index)
+    # The place this chunk held goes to its user's next chunk before the merge takes its time.
+    send_waiting(settings, job_id=claim.job_id, sessions=factory)
     if done.merge_claimed:
         merge(factory, settings, claim.job_id)
     return True
@@ -234,6 +240,7 @@ def _fail(
         failed = service.fail(session, job_id=claim.job_id, code=code, message=message)
     if failed:
         events.publish(settings, claim.job_id, events.FAILED)
+    send_waiting(settings, job_id=claim.job_id, sessions=factory)
 
 
 def _fail_job(
