@@ -137,3 +137,8 @@ def test_the_colon_that_opens_speech_stays_on_the_clause_that_introduces_it() ->
         "Rodolphe s'était rapproché d'Emma.",
         "Il disait d'une voix basse, en parlant vite :",
     ]
+
+
+def test_a_noun_after_a_participle_is_no_subject() -> None:
+    pieces = rewrite("Puis, trouvant froide son étreinte, elle le considéra et demanda :")
+    assert pieces == ["Puis, trouvant froide son étreinte, elle le considéra.", "Elle demanda :"]
