@@ -142,3 +142,11 @@ def test_the_colon_that_opens_speech_stays_on_the_clause_that_introduces_it() ->
 def test_a_noun_after_a_participle_is_no_subject() -> None:
     pieces = rewrite("Puis, trouvant froide son étreinte, elle le considéra et demanda :")
     assert pieces == ["Puis, trouvant froide son étreinte, elle le considéra.", "Elle demanda :"]
+
+
+def test_a_qui_the_parse_missed_still_becomes_lui() -> None:
+    pieces = rewrite(
+        "Il y avait en Westphalie, dans le château de M. le baron de Thunder-ten-tronckh, un "
+        "jeune garçon à qui la nature avait donné les mœurs les plus douces."
+    )
+    assert pieces[-1] == "La nature lui avait donné les mœurs les plus douces."
