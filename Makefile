@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup services chromium test test-fast lint typecheck format serve worker beat flower \
-        tesseract bench-pipeline bench-ocr-service bench-books bench-quality bench-service bench-llm bench-estimate bench-load bench-decks bench-fairness reliability-report clean
+        tesseract bench-pipeline bench-ocr-service bench-books bench-quality bench-service bench-storage-reads bench-llm bench-estimate bench-load bench-decks bench-fairness reliability-report clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-20s %s\n", $$1, $$2}'
@@ -74,8 +74,11 @@ bench-quality: setup ## Segmentation F1, rewriting quality against references, t
 bench-decks: setup ## Learning sets: cover (greedy, solver, bound, time) on 4 novels, drill figures, lemma matching
 	$(BIN)/python bench/decks.py
 
-bench-service: setup services ## Service wall time vs in-process, 202 latency, poll p50/p99
+bench-service: setup services ## Service wall time vs in-process, 202 latency, API memory, poll p50/p99; local dir vs S3 (moto)
 	$(BIN)/python bench/service.py
+
+bench-storage-reads: setup ## A worker's chunk from S3 (moto): the whole file once vs ranged GETs
+	$(BIN)/python bench/storage_reads.py
 
 bench-llm: setup services ## LLM engine throughput against the fake Gemini, vs the lower bound
 	$(BIN)/python bench/llm.py

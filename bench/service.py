@@ -1,10 +1,14 @@
 """Service benchmark: a large novel through the API and Celery workers vs in-process, the 202 of a
-50 MB upload, and the latency of polling a job under 200 requests/s. All on 127.0.0.1.
+50 MB upload and the API's memory while it streams in, and the latency of polling a job under 200
+requests/s; on both storage backends side by side. All on 127.0.0.1.
 
-Renders a ~600-page novel, starts the real API and one worker with 2 pool processes (own
-PostgreSQL database, own Redis database), and prints one table with the targets.
+Renders a ~600-page novel, starts moto's S3 server (a process of its own), then for each backend
+(the local ``STORAGE_DIR``; ``STORAGE_URL`` on a bucket of that server) the real API and one worker
+with 2 pool processes (own PostgreSQL database, own Redis database), and prints one table with the
+targets: the S3 service within 1.15× of the local one's wall time, and the API's peak RSS growth
+while 50 MB uploads stream in under 50 MB.
 
-    .venv/bin/python bench/service.py [--pages 600] [--rate 200] [--seconds 10]
+    .venv/bin/python bench/service.py [--pages 600] [--rate 200] [--seconds 10] [--uploads 5]
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -29,10 +36,13 @@ import pypdfium2 as pdfium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from service_load import cpu_seconds, peak_rss, percentile, poll_load
+
 from frenchnovel.config import Settings
 from frenchnovel.storage.db import dispose_engines, upgrade_database
 from tests.e2e.stack import (
     REPO,
+    Process,
     Reader,
     Stack,
     claim_redis_database,
@@ -41,6 +51,7 @@ from tests.e2e.stack import (
     release_redis_database,
     snapshot_sources,
 )
+from tests.support import s3
 from tests.support.render import render_novel
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -73,10 +84,10 @@ def in_process_wall(pdf: Path, out: Path, workers: int, env: dict[str, str]) -> 
     return time.perf_counter() - started
 
 
-def service_wall(stack: Stack, reader: Reader, pdf: Path) -> tuple[float, str]:
+def service_wall(stack: Stack, reader: Reader, pdf: Path, **fields: Any) -> tuple[float, str]:
     """Seconds from the start of the upload to the ``completed`` event, and the job's id."""
     started = time.perf_counter()
-    answer = stack.submit(reader, pdf)
+    answer = stack.submit(reader, pdf, **fields)
     job_id = answer.json()["job_id"]
     url = f"{stack.api_url}/api/v1/jobs/{job_id}/events?token={reader.token}"
     received = read_events(url, timeout=900)
@@ -101,71 +112,89 @@ def accepted_latency(stack: Stack, reader: Reader, pdf: Path, runs: int) -> list
     return seconds
 
 
-class _Connection:
-    """One keep-alive HTTP/1.1 connection, read with asyncio streams: a load generator light
-    enough that the measure is the server's latency, not the client's."""
+@dataclass
+class Run:
+    """What one backend measured; ``walls`` has one novel's run per repeat."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
+    walls: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # the API's and the worker's, per run
+    same: bool = False
+    accepted: tuple[float, ...] = ()
+    rss_growth_mb: float = 0.0
+    latencies: tuple[float, ...] = ()
+    cpu_per_poll: float = 0.0
+    job_id: str = ""
 
-    async def get(self, request: bytes) -> int:
-        self.writer.write(request)
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = int(head.split(b" ", 2)[1])
-        length = 0
-        for line in head.split(b"\r\n"):
-            name, _, value = line.partition(b":")
-            if name.lower() == b"content-length":
-                length = int(value)
-        await self.reader.readexactly(length)
-        return status
+    @property
+    def service(self) -> float:
+        return statistics.median(self.walls)
 
 
-async def _poll_load(url: str, headers: dict[str, str], rate: float, seconds: float) -> list[float]:
-    """Open-loop load: one GET every 1/rate s whatever the answers do; each request's latency,
-    from its scheduled start (so that a server falling behind shows in the numbers)."""
-    parts = httpx.URL(url)
-    lines = [f"GET {parts.raw_path.decode()} HTTP/1.1", f"Host: {parts.host}:{parts.port}"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
-    idle: list[_Connection] = []
-    latencies: list[float] = []
-    failures = 0
+class Backend:
+    """One backend's service: its own database and Redis database, its API and worker."""
 
-    async def one(scheduled: float) -> None:
-        nonlocal failures
-        connection = idle.pop() if idle else None
-        try:
-            if connection is None:
-                raise ConnectionError("no idle connection")
-            status = await connection.get(request)
-        except (ConnectionError, asyncio.IncompleteReadError):
-            # The server closes connections idle past its keep-alive timeout: open another.
-            connection = _Connection(*await asyncio.open_connection(parts.host, parts.port))
-            status = await connection.get(request)
-        latencies.append(time.perf_counter() - scheduled)
-        failures += status != 200
-        idle.append(connection)
+    def __init__(self, label: str, work: Path, env: dict[str, str]) -> None:
+        self.label = label
+        self.database = f"frenchnovel_bench_{secrets.token_hex(4)}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{self.database}"')
+        database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.database}"
+        root = work / label
+        (root / "storage").mkdir(parents=True)
+        (root / "logs").mkdir()
+        upgrade_database(Settings(database_url=database_url, storage_dir=root / "storage"))
+        self.redis_url = claim_redis_database()
+        self.stack = Stack(
+            label, database_url, self.redis_url, root / "storage", root / "logs", env
+        )
+        self.run = Run()
+        self.reader: Reader | None = None
+        self.worker: Process | None = None
 
-    tasks = []
-    begin = time.perf_counter()
-    for n in range(int(rate * seconds)):
-        scheduled = begin + n / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(scheduled)))
-    await asyncio.gather(*tasks)
-    for connection in idle:
-        connection.writer.close()
-    if failures:
-        raise SystemExit(f"{failures} polls did not answer 200")
-    return latencies
+    def cpu(self) -> float:
+        assert self.stack.api is not None and self.worker is not None
+        return cpu_seconds(self.stack.api.pid) + cpu_seconds(self.worker.pid)
 
+    def start(self, big: Path, uploads: int) -> None:
+        """The API, the 202s of 50 MB uploads and its memory meanwhile, then the worker."""
+        self.stack.start_api()
+        assert self.stack.api is not None
+        self.reader = self.stack.reader(credits=10_000_000)
+        print(f"[{self.label}] 202 latency and API memory of 50 MB uploads …", flush=True)
+        with peak_rss(self.stack.api.pid) as rss:
+            self.run.accepted = tuple(accepted_latency(self.stack, self.reader, big, uploads))
+        self.run.rss_growth_mb = (rss["peak"] - rss["before"]) / MB
+        clear_broker(self.redis_url)
+        self.worker = self.stack.start_worker()
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+    def novel(self, pdf: Path, repeat: int, cli: list[dict[str, Any]]) -> None:
+        """The novel through the service; each repeat with another word limit (no reuse)."""
+        assert self.reader is not None
+        print(f"[{self.label}] the novel through the service, run {repeat + 1} …", flush=True)
+        cpu = self.cpu()
+        wall, job_id = service_wall(self.stack, self.reader, pdf, sentence_length_limit=8 + repeat)
+        self.run.walls.append(wall)
+        self.run.cpu.append(self.cpu() - cpu)
+        if repeat == 0:
+            self.run.job_id = job_id
+            self.run.same = self.stack.sentences(self.reader, job_id) == cli
+
+    def poll(self, rate: float, seconds: float) -> None:
+        assert self.reader is not None and self.stack.api is not None
+        print(f"[{self.label}] polling GET /api/v1/jobs/{{id}} at {rate:.0f}/s …", flush=True)
+        url = f"{self.stack.api_url}/api/v1/jobs/{self.run.job_id}"
+        asyncio.run(poll_load(url, self.reader.headers, rate, 1.0))  # warm-up, not counted
+        api = psutil.Process(self.stack.api.pid)
+        cpu_before = sum(api.cpu_times()[:2])
+        self.run.latencies = tuple(asyncio.run(poll_load(url, self.reader.headers, rate, seconds)))
+        self.run.cpu_per_poll = (sum(api.cpu_times()[:2]) - cpu_before) / len(self.run.latencies)
+
+    def stop(self) -> None:
+        self.stack.stop()
+        release_redis_database(self.redis_url)
+        dispose_engines()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
 
 def main() -> None:
@@ -175,6 +204,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--uploads", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=2, help="novel runs per backend")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-service-"))
@@ -184,77 +214,118 @@ def main() -> None:
         render_novel("verne", pages=80, out=work / "v80.pdf").path, work / "big.pdf"
     )
     big_mb = big.stat().st_size / MB  # the file goes with the work directory at the end
+    files = {"novel": novel, "big": big, "cli": work / "cli.json"}
 
-    redis_url = claim_redis_database()
-    name = f"frenchnovel_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    (work / "storage").mkdir()
-    (work / "logs").mkdir()
-    upgrade_database(Settings(database_url=database_url, storage_dir=work / "storage"))
+    moto = s3.MotoServer.start(log=work / "moto.log")
     env = {**SERVICE_ENV, "PYTHONPATH": snapshot_sources(work)}
-    stack = Stack("bench", database_url, redis_url, work / "storage", work / "logs", env)
+    backends: list[Backend] = []
     try:
-        stack.start_api()
-        reader = stack.reader(credits=1_000_000)
-        print("202 latency of 50 MB uploads …", flush=True)
-        accepted = accepted_latency(stack, reader, big, args.uploads)
-        clear_broker(redis_url)
-        stack.start_worker()
-        print("the novel through the service (API + 2 worker processes) …", flush=True)
-        service, job_id = service_wall(stack, reader, novel)
-        same = stack.sentences(reader, job_id)
         print("the novel in-process (frenchnovel process --workers 2) …", flush=True)
-        in_process = in_process_wall(novel, work / "cli.json", workers=2, env=env)
-        same = same == json.loads((work / "cli.json").read_text(encoding="utf-8"))["sentences"]
-        print(f"polling GET /api/v1/jobs/{{id}} at {args.rate:.0f}/s …", flush=True)
-        jobs = httpx.get(f"{stack.api_url}/api/v1/jobs", headers=reader.headers).json()["jobs"]
-        url = f"{stack.api_url}/api/v1/jobs/{jobs[0]['job_id']}"
-        asyncio.run(_poll_load(url, reader.headers, args.rate, 1.0))  # warm-up, not counted
-        assert stack.api is not None
-        api = psutil.Process(stack.api.pid)
-        cpu_before = sum(api.cpu_times()[:2])
-        latencies = asyncio.run(_poll_load(url, reader.headers, args.rate, args.seconds))
-        cpu_per_poll = (sum(api.cpu_times()[:2]) - cpu_before) / len(latencies)
+        in_process = in_process_wall(novel, files["cli"], workers=2, env=env)
+        cli = json.loads(files["cli"].read_text(encoding="utf-8"))["sentences"]
+        bucket = moto.new_bucket()
+        backends = [
+            Backend("local", work, env),
+            Backend("s3", work, {**env, **s3.env(moto.url, bucket)}),
+        ]
+        for backend in backends:
+            backend.start(big, args.uploads)
+        # Runs alternate (local, S3, local, S3 …) so that the machine's other load falls on both.
+        for repeat in range(args.repeats):
+            for backend in backends:
+                backend.novel(novel, repeat, cli)
+        for backend in backends:
+            backend.poll(args.rate, args.seconds)
+        objects = len(moto.keys(bucket))
     finally:
-        stack.stop()
-        release_redis_database(redis_url)
-        dispose_engines()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for backend in backends:
+            backend.stop()
+        moto.stop()
         shutil.rmtree(work, ignore_errors=True)  # hundreds of MB of PDFs and results
+    local, remote = backends[0].run, backends[1].run
 
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    ratio = service / in_process
-    p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
+    ratio = remote.service / local.service
+    pairs = [r / lo for lo, r in zip(local.walls, remote.walls, strict=True)]
+
+    def both(value: Callable[[Run], str]) -> tuple[str, str]:
+        return value(local), value(remote)
+
+    def polls(run: Run) -> str:
+        p50, p99 = percentile(list(run.latencies), 0.5), percentile(list(run.latencies), 0.99)
+        return f"{p50 * 1000:.1f} / {p99 * 1000:.1f} ms"
+
+    accepted = f"202 of a {big_mb:.1f} MB upload, median / max of {args.uploads}"
     rows = [
-        ("service wall, API + 2 worker processes", f"{service:.1f} s", "", ""),
-        ("in-process `frenchnovel process --workers 2`", f"{in_process:.1f} s", "", ""),
-        ("ratio service / in-process", f"{ratio:.2f}", "≤ 1.15", _ok(ratio <= 1.15)),
-        ("same sentences from both", "yes" if same else "no", "yes", _ok(same)),
         (
-            f"202 of a {big_mb:.1f} MB upload, median / max of {len(accepted)}",
-            f"{statistics.median(accepted):.2f} / {max(accepted):.2f} s",
+            f"service wall, API + 2 worker processes (median of {args.repeats})",
+            *both(lambda r: f"{r.service:.1f} s"),
+            "",
+            "",
+        ),
+        (
+            "  each run, in order",
+            *both(lambda r: ", ".join(f"{w:.1f}" for w in r.walls)),
+            "",
+            "",
+        ),
+        (
+            "CPU of the API and the worker's pool, each run",
+            *both(lambda r: ", ".join(f"{c:.1f}" for c in r.cpu) + " s"),
+            "",
+            "",
+        ),
+        (
+            "ratio S3 / local of that CPU (medians)",
+            "",
+            f"{statistics.median(remote.cpu) / statistics.median(local.cpu):.2f}",
+            "",
+            "",
+        ),
+        ("in-process `frenchnovel process --workers 2`", f"{in_process:.1f} s", "", "", ""),
+        (
+            "ratio service / in-process",
+            *both(lambda r: f"{r.service / in_process:.2f}"),
+            "≤ 1.15",
+            _ok(local.service / in_process <= 1.15),
+        ),
+        ("ratio S3 / local directory (medians)", "", f"{ratio:.2f}", "≤ 1.15", _ok(ratio <= 1.15)),
+        ("  ratio of each pair of runs", "", ", ".join(f"{p:.2f}" for p in pairs), "", ""),
+        (
+            "same sentences as in-process",
+            *both(lambda r: "yes" if r.same else "no"),
+            "yes",
+            _ok(local.same and remote.same),
+        ),
+        (
+            accepted,
+            *both(lambda r: f"{statistics.median(r.accepted):.2f} / {max(r.accepted):.2f} s"),
             "≤ 1 s",
-            _ok(max(accepted) <= 1.0),
+            _ok(max(local.accepted) <= 1.0),
         ),
         (
-            f"GET /api/v1/jobs/{{id}} p50 / p99, {len(latencies)} at {args.rate:.0f}/s",
-            f"{p50:.1f} / {p99:.1f} ms",
-            "p99 ≤ 25 ms",
-            _ok(p99 <= 25.0),
+            "API peak RSS growth while they stream in",
+            *both(lambda r: f"{r.rss_growth_mb:.1f} MB"),
+            "< 50 MB",
+            _ok(max(local.rss_growth_mb, remote.rss_growth_mb) < 50),
         ),
-        ("API CPU per poll (load-independent)", f"{cpu_per_poll * 1000:.2f} ms", "", ""),
+        (
+            f"GET /api/v1/jobs/{{id}} p50 / p99 at {args.rate:.0f}/s",
+            *both(polls),
+            "p99 ≤ 25 ms",
+            _ok(percentile(list(local.latencies), 0.99) <= 0.025),
+        ),
+        ("API CPU per poll", *both(lambda r: f"{r.cpu_per_poll * 1000:.2f} ms"), "", ""),
+        ("objects left in the bucket (jobs kept)", "", str(objects), "", ""),
     ]
     print()
     print(
         f"Service benchmark: {args.pages}-page rendered novel ({args.novel}), 127.0.0.1, "
-        f"{os.cpu_count()} CPUs (load average {load}), PostgreSQL + Redis"
+        f"{os.cpu_count()} CPUs (load average {load}), PostgreSQL + Redis; "
+        "local = STORAGE_DIR, S3 = STORAGE_URL on moto's server (a process on 127.0.0.1)"
     )
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    header = ("measure", "value", "target", "ok")
-    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    header = ("measure", "local", "S3", "target", "ok")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
     print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
     for row in rows:

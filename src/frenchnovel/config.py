@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -12,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from frenchnovel.errors import SettingsError
 
 Engine = Literal["local", "gemini", "openai"]
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]")
 
 
 class Settings(BaseSettings):
@@ -22,6 +24,14 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     database_url: str | None = None
     storage_dir: Path = Path("./var")
+    # Uploads, results, OCR pages and decks in an S3-compatible store (``s3://bucket/prefix``)
+    # instead of ``STORAGE_DIR``, which then holds only scratch files (and SQLite, if used).
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    # Results answered by a redirect to a presigned URL valid this long; 0 streams them.
+    s3_presign_seconds: int = Field(0, ge=0, le=7 * 24 * 3600)
+    # How long one request to the store may wait for an answer before it is retried.
+    s3_timeout_seconds: float = Field(30.0, gt=0, le=600)
 
     async_processing_enabled: bool = True
     chunking_threshold_pages: int = Field(50, ge=1)
@@ -77,10 +87,38 @@ class Settings(BaseSettings):
     worker_metrics_port: int = Field(0, ge=0, le=65535)
     worker_metrics_host: str = "0.0.0.0"
 
-    @field_validator("redis_url", "database_url", "gemini_api_key", "openai_api_key", mode="before")
+    @field_validator(
+        "redis_url",
+        "database_url",
+        "gemini_api_key",
+        "openai_api_key",
+        "storage_url",
+        "s3_endpoint_url",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("storage_url")
+    @classmethod
+    def _an_s3_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        scheme, _, rest = value.partition("://")
+        bucket = rest.split("/", 1)[0]
+        if scheme != "s3" or not _BUCKET.fullmatch(bucket):
+            raise ValueError(
+                f"expected s3://bucket/prefix (a bucket of 3-63 characters), not {value!r}"
+            )
+        return value
+
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _an_http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http:// or https:// URL, not {value!r}")
+        return value
 
     @property
     def max_file_size_bytes(self) -> int:

@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     TASK_TIMEOUT = "TASK_TIMEOUT"
     ENGINE_ERROR = "ENGINE_ERROR"
     PROCESSING_ERROR = "PROCESSING_ERROR"
+    STORAGE_UNAVAILABLE = "STORAGE_UNAVAILABLE"  # the object store refused or did not answer
     INVALID_EPUB = "INVALID_EPUB"  # not an EPUB: broken archive, no package, no spine
     MALFORMED_EPUB = "MALFORMED_EPUB"  # a document of the EPUB is not well-formed XML
     EPUB_XML_ENTITIES = "EPUB_XML_ENTITIES"  # entity declarations (expansion, external files)

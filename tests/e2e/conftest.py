@@ -25,7 +25,9 @@ from tests.e2e.stack import (
     release_redis_database,
     snapshot_sources,
 )
+from tests.support import s3
 from tests.support.render import render_novel
+from tests.support.s3 import FaultProxy, MotoServer
 
 # Several test sessions may share the Redis on 127.0.0.1: each claims a database of its own.
 FIRST_REDIS_DB = int(os.environ.get("FRENCHNOVEL_E2E_REDIS_DB", "8"))
@@ -160,3 +162,41 @@ def sqlite_stack(sqlite_service: Stack) -> Iterator[Stack]:
 def postgres_stack(postgres_service: Stack) -> Iterator[Stack]:
     yield postgres_service
     postgres_service.stop_workers()
+
+
+@pytest.fixture(scope="session")
+def store_proxy(s3_server: MotoServer) -> Iterator[FaultProxy]:
+    """The fault-injecting proxy every process of the S3 service reaches the store through."""
+    proxy = FaultProxy(s3_server.url)
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture(scope="session")
+def s3_service(
+    tmp_path_factory: pytest.TempPathFactory,
+    broker: str,
+    pythonpath: str,
+    s3_server: MotoServer,
+    store_proxy: FaultProxy,
+) -> Iterator[Stack]:
+    """The SQLite service with ``STORAGE_URL`` on a bucket of moto's server: its processes share
+    no directory for novels and results (``STORAGE_DIR`` holds only their scratch files)."""
+    root = tmp_path_factory.mktemp("e2e-s3")
+    url = f"sqlite:///{root / 'frenchnovel.db'}"
+    bucket = s3_server.new_bucket()
+    store = s3.env(store_proxy.url, bucket, S3_TIMEOUT_SECONDS="2")
+    stack = _stack("s3", url, root, broker, pythonpath, **SMALL_CHUNKS, **store)
+    stack.bucket = bucket
+    yield stack
+    stack.stop()
+    dispose_engines()
+
+
+@pytest.fixture
+def s3_stack(s3_service: Stack, store_proxy: FaultProxy) -> Iterator[Stack]:
+    """The S3 service with no worker yet and no fault planned; both undone after the test."""
+    store_proxy.clear()
+    yield s3_service
+    store_proxy.clear()
+    s3_service.stop_workers()

@@ -38,6 +38,8 @@ from tests.support.sse import sse_events
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
+# What a stack's processes never take from the test's own environment.
+NOT_INHERITED = ("REDIS_", "DATABASE_", "FRENCHNOVEL_FAULTS", "STORAGE_URL", "S3_")
 
 
 def snapshot_sources(work: Path) -> str:
@@ -120,13 +122,16 @@ class Stack:
     api_url: str = ""
     processes: list[Process] = field(default_factory=list)
     api: Process | None = None
+    bucket: str = ""  # with STORAGE_URL in ``api_env``: the S3 bucket of its blob store
 
     def env(self, **overrides: str) -> dict[str, str]:
         """The environment of a process of this stack."""
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("REDIS_", "DATABASE_", "FRENCHNOVEL_FAULTS"))
+            if not key.startswith(
+                ("REDIS_", "DATABASE_", "FRENCHNOVEL_FAULTS", "STORAGE_URL", "S3_")
+            )
         }
         env.update(
             REDIS_URL=self.redis_url,
@@ -145,7 +150,11 @@ class Stack:
     @property
     def settings(self) -> Settings:
         return Settings(
-            database_url=self.database_url, redis_url=self.redis_url, storage_dir=self.storage_dir
+            database_url=self.database_url,
+            redis_url=self.redis_url,
+            storage_dir=self.storage_dir,
+            storage_url=self.api_env.get("STORAGE_URL"),
+            s3_endpoint_url=self.api_env.get("S3_ENDPOINT_URL"),
         )
 
     @property

@@ -244,7 +244,8 @@ def test_an_unexpected_server_error_has_the_one_error_shape(
     job_id = upload(client, owner, small_pdf).json()["job_id"]
     (settings.storage_dir / job_id / "result.json").write_text("{ broken")
 
-    answer = client.get(f"/api/v1/jobs/{job_id}/result", headers=owner.headers)
+    # The JSON is served as stored; a CSV has to be rendered from it.
+    answer = client.get(f"/api/v1/jobs/{job_id}/result?format=csv", headers=owner.headers)
 
     assert error_of(answer) == (500, "INTERNAL_ERROR")
     assert "broken" not in answer.text and "JSONDecodeError" not in answer.text

@@ -16,6 +16,7 @@ from frenchnovel.jobs import chunk_work, maintenance, service
 from frenchnovel.jobs.merging import merge_job
 from frenchnovel.pipeline.result import ChunkResult, OutputSentence
 from frenchnovel.storage import files
+from frenchnovel.storage.blobs import blob_store
 from frenchnovel.storage.models import CreditEntry, Job, utcnow
 from tests.support.people import Person
 from tests.support.submissions import made_up
@@ -149,7 +150,7 @@ def test_merging_twice_completes_once_with_one_adjustment(
         job = session.get(Job, job_id)
         assert job is not None and job.status == "completed" and job.sentence_count == 3
         assert job.result_path is not None
-    result = files.read_result(settings.storage_dir, job.result_path)
+    result = files.read_result(blob_store(settings), job.result_path)
     assert [s.page for s in result.sentences] == [1, 11, 21]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from frenchnovel.storage import files
+from frenchnovel.storage.local_store import LocalStore
 from tests.support.people import Person
 
 STORY = (
@@ -96,11 +97,12 @@ def test_a_pdf_named_txt_is_read_as_the_pdf_it_is(
 
 
 def test_workers_find_a_text_source_by_the_job_id(tmp_path: Path) -> None:
-    assert files.source_path(tmp_path, "job").name == "source.pdf"
+    store = LocalStore(tmp_path, tmp_path / "scratch")
+    assert files.find_source(store, "job") == "job/source.pdf"
     (tmp_path / "job").mkdir()
     (tmp_path / "job" / "source.txt").write_text(STORY, encoding="utf-8")
 
-    assert files.source_path(tmp_path, "job").name == "source.txt"
+    assert files.find_source(store, "job") == "job/source.txt"
 
 
 def test_the_page_lets_a_reader_choose_a_text_file(client: TestClient) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from frenchnovel.jobs.chunk_work import MAX_ATTEMPTS
 from frenchnovel.jobs.maintenance import remove_orphan_uploads
+from frenchnovel.storage.blobs import blob_store
 from frenchnovel.storage.models import CreditEntry, Job, utcnow
 from tests.e2e.stack import Reader, Stack, wait_for
 from tests.reliability.helpers import PG_ADMIN, Losses, files_in
@@ -223,7 +224,7 @@ def test_the_api_killed_during_an_upload_leaves_no_job_and_no_reservation(
     # The half-written upload belongs to no job: the hourly cleanup removes it.
     with service.sessions() as session, session.begin():
         later = utcnow() + timedelta(hours=2)
-        removed = remove_orphan_uploads(session, storage_dir=service.storage_dir, now=later)
+        removed = remove_orphan_uploads(session, store=blob_store(service.settings), now=later)
     assert len(removed) == 1
     lost.files_left = len(files_in(service.storage_dir))
     assert lost.files_left == 0

@@ -25,6 +25,7 @@ from frenchnovel.jobs.orphans import new_identity
 from frenchnovel.jobs.sync import RewriterFactory
 from frenchnovel.observe.metrics import listen_to_pipeline
 from frenchnovel.pipeline.rewrite import get_rewriter
+from frenchnovel.storage.blobs import blob_store
 from frenchnovel.storage.db import ensure_schema, get_sessions
 
 API_PREFIX = "/api/v1"
@@ -89,6 +90,7 @@ def create_app(
     app.state.identity = new_identity()
     app.state.debug = settings.debug
     app.state.sessions = get_sessions(settings)
+    blob_store(settings).prepare()
     app.state.rewriter_factory = rewriter_factory or get_rewriter
     app.state.broker = "not configured"
     install_gates(app, settings)

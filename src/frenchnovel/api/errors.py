@@ -43,6 +43,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.TASK_TIMEOUT: 504,
     ErrorCode.ENGINE_ERROR: 502,
     ErrorCode.PROCESSING_ERROR: 500,
+    # The object store (STORAGE_URL) refused or timed out: the service, not the request.
+    ErrorCode.STORAGE_UNAVAILABLE: 503,
     ErrorCode.INVALID_EPUB: 400,
     ErrorCode.MALFORMED_EPUB: 400,
     ErrorCode.EPUB_XML_ENTITIES: 400,

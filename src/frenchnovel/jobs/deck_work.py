@@ -1,11 +1,11 @@
 """Building one deck on a worker: claim it, read its jobs' results, run the mode, store the deck.
 
 Flow: ``start`` claims the pending deck (a second delivery finds it taken and stops); the
-results of its jobs are read from STORAGE_DIR as stored (raw JSON, so fields added by other
+results of its jobs are read from the blob store as stored (raw JSON, so fields added by other
 issues, such as ``chapter``, come along); ``decks.build.build_deck`` runs with a progress
 callback that writes at most one update a second and a cancel check that reads the deck's
 status (a cancelled deck stops at the solver's next round or the drill's next batch); the deck
-JSON is written under ``STORAGE_DIR/decks/<id>/deck.json`` and the deck completed. A failure
+JSON is stored under the key ``decks/<id>/deck.json`` and the deck completed. A failure
 is recorded with its code; nothing is charged (decks are free, see ``jobs.decks``).
 """
 
@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +24,7 @@ from frenchnovel.decks.build import DeckOptions, build_deck
 from frenchnovel.decks.candidates import Source
 from frenchnovel.errors import Cancelled, ErrorCode, FrenchNovelError
 from frenchnovel.jobs import decks, word_lists
+from frenchnovel.storage.blobs import BlobMissing, BlobStore, blob_store
 from frenchnovel.storage.models import Deck, Job
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,12 @@ DECK_NAME = "deck.json"
 PROGRESS_EVERY = 1.0  # seconds between two progress writes
 
 
-def deck_path(storage_dir: Path, deck_id: str) -> Path:
-    return storage_dir / DECK_DIR / deck_id / DECK_NAME
+def deck_key(deck_id: str) -> str:
+    return f"{DECK_DIR}/{deck_id}/{DECK_NAME}"
 
 
-def read_deck(storage_dir: Path, relative: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((storage_dir / relative).read_text(encoding="utf-8"))
+def read_deck(store: BlobStore, key: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(store.get(key))
     return data
 
 
@@ -52,12 +52,11 @@ def run_deck(sessions: sessionmaker[Session], settings: Settings, deck_id: str) 
         assert deck is not None
         options = DeckOptions.of(deck.settings["options"])
         words = word_lists.load(session, user_id=deck.user_id, name=options.word_list)
-        sources = [
-            _source(settings.storage_dir, session.get(Job, job_id))
-            for job_id in deck.settings["job_ids"]
-        ]
+        jobs = [session.get(Job, job_id) for job_id in deck.settings["job_ids"]]
+    store = blob_store(settings)
     tracker = _Tracker(sessions, deck_id)
     try:
+        sources = [_source(store, job) for job in jobs]
         built = build_deck(
             sources,
             words,
@@ -66,7 +65,8 @@ def run_deck(sessions: sessionmaker[Session], settings: Settings, deck_id: str) 
             progress=tracker.progress,
             cancelled=tracker.cancelled,
         )
-        relative = _store(settings.storage_dir, deck_id, built)
+        key = deck_key(deck_id)
+        store.put_bytes(key, json.dumps(built, ensure_ascii=False).encode())
     except Cancelled:
         return "cancelled"
     except FrenchNovelError as exc:
@@ -76,25 +76,20 @@ def run_deck(sessions: sessionmaker[Session], settings: Settings, deck_id: str) 
         return _fail(sessions, deck_id, ErrorCode.PROCESSING_ERROR, "the deck could not be built")
     with sessions() as session, session.begin():
         done = decks.complete(
-            session, deck_id=deck_id, result_path=relative, size=len(built["sentences"])
+            session, deck_id=deck_id, result_path=key, size=len(built["sentences"])
         )
     return "completed" if done else "cancelled"
 
 
-def _source(storage_dir: Path, job: Job | None) -> Source:
+def _source(store: BlobStore, job: Job | None) -> Source:
+    lost = FrenchNovelError("a job of this deck lost its result", code=ErrorCode.JOB_NOT_FOUND)
     if job is None or job.result_path is None:
-        raise FrenchNovelError("a job of this deck lost its result", code=ErrorCode.JOB_NOT_FOUND)
-    data = json.loads((storage_dir / job.result_path).read_text(encoding="utf-8"))
+        raise lost
+    try:
+        data = json.loads(store.get(job.result_path))
+    except BlobMissing:
+        raise lost from None
     return Source(book=PurePath(job.filename or job.id).stem, result=data)
-
-
-def _store(storage_dir: Path, deck_id: str, built: dict[str, Any]) -> str:
-    target = deck_path(storage_dir, deck_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps(built, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, target)
-    return f"{DECK_DIR}/{deck_id}/{DECK_NAME}"
 
 
 def _fail(sessions: sessionmaker[Session], deck_id: str, code: ErrorCode, message: str) -> str:

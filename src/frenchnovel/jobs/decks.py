@@ -12,7 +12,6 @@ active decks, counted apart from jobs), not a price.
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +25,7 @@ from frenchnovel.errors import ErrorCode, SettingsError
 from frenchnovel.jobs.limits import TooManyJobs
 from frenchnovel.jobs.queries import JobNotFound, find_job
 from frenchnovel.jobs.service import InvalidJobStatus
+from frenchnovel.storage.blobs import blob_store
 from frenchnovel.storage.models import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
@@ -180,8 +180,9 @@ def purge_old(session: Session, *, settings: Settings, now: datetime) -> list[st
             Deck.result_path.is_not(None),
         )
     ).all()
+    store = blob_store(settings)
     for deck in due:
-        shutil.rmtree(settings.storage_dir / "decks" / deck.id, ignore_errors=True)
+        store.delete_prefix(f"decks/{deck.id}/")
         deck.result_path = None
     session.flush()
     return [deck.id for deck in due]

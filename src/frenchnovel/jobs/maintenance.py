@@ -1,7 +1,8 @@
 """Periodic upkeep (run by Celery beat): fail stuck jobs, and purge old jobs' files and results.
 
 Both take ``*, session`` and only flush; the task owns the transaction. Job rows and the ledger
-always stay: only what takes disk space (the PDF, the result, the chunks' sentences) goes.
+always stay: only what takes space (the novel, its OCR pages and result in the blob store, the
+chunks' sentences) goes, on either backend.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from frenchnovel.config import Settings
 from frenchnovel.errors import ErrorCode
 from frenchnovel.jobs import service
 from frenchnovel.storage import files
+from frenchnovel.storage.blobs import BlobStore, blob_store
 from frenchnovel.storage.models import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
@@ -79,10 +81,11 @@ def purge_old_jobs(session: Session, *, settings: Settings, now: datetime) -> li
         )
     )
     purged = []
+    store = blob_store(settings)
     for job in due:
         if _owns_needed_result(job.id, still_needed):
             continue
-        files.remove_job_files(settings.storage_dir, job.id)
+        files.discard(store, job.id)
         job.result_path = None
         job.files_purged_at = now
         session.execute(update(JobChunk).where(JobChunk.job_id == job.id).values(result=None))
@@ -95,18 +98,35 @@ def _owns_needed_result(job_id: str, still_needed: set[str | None]) -> bool:
     return any(path is not None and path.startswith(f"{job_id}/") for path in still_needed)
 
 
-def remove_orphan_uploads(session: Session, *, storage_dir: Path, now: datetime) -> list[str]:
-    """Delete upload directories older than an hour that no job row knows about."""
-    if not storage_dir.is_dir():
-        return []
+def remove_orphan_uploads(session: Session, *, store: BlobStore, now: datetime) -> list[str]:
+    """Delete the uploads of jobs no row knows about (the API died between the upload and the
+    job), and estimates' leftovers, once nothing under them changed for an hour; and this
+    process's scratch files as old (a process killed inside a ``finally``)."""
+    newest: dict[str, datetime] = {}
+    for blob in store.list():
+        top = blob.key.split("/", 1)[0]
+        if "/" in blob.key and _JOB_DIR.match(top):
+            newest[top] = max(newest.get(top, blob.modified), blob.modified)
     removed = []
-    for entry in storage_dir.iterdir():
-        if not entry.is_dir() or not _JOB_DIR.match(entry.name):
+    for name, modified in sorted(newest.items()):
+        if now.timestamp() - modified.timestamp() < ORPHAN_AGE.total_seconds():
             continue
-        age = now.timestamp() - entry.stat().st_mtime
-        if age < ORPHAN_AGE.total_seconds():
-            continue
-        if entry.name.startswith("estimate-") or session.get(Job, entry.name) is None:
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry.name)
+        if name.startswith("estimate-") or session.get(Job, name) is None:
+            store.delete_prefix(f"{name}/")
+            removed.append(name)
+    _remove_old_scratch(store.scratch_dir, now)
     return removed
+
+
+def _remove_old_scratch(scratch: Path, now: datetime) -> None:
+    if not scratch.is_dir():
+        return
+    for entry in scratch.iterdir():
+        try:
+            old = now.timestamp() - entry.stat().st_mtime >= ORPHAN_AGE.total_seconds()
+        except FileNotFoundError:
+            continue
+        if old and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        elif old:
+            entry.unlink(missing_ok=True)

@@ -1,7 +1,7 @@
 """The merge of an asynchronous job: its chunks' sentences in page order, stored, then settled.
 
-Idempotent: the result file is written atomically with the same content each time, and the job's
-completion is a conditional UPDATE (``WHERE status = 'processing'``) followed by a ledger
+Idempotent: the result is written to the blob store whole, with the same content each time, and
+the job's completion is a conditional UPDATE (``WHERE status = 'processing'``) followed by a ledger
 adjustment with a unique key, so a second merge changes nothing and charges nothing.
 """
 
@@ -16,6 +16,7 @@ from frenchnovel.jobs import service
 from frenchnovel.pipeline.merge import merge_chunks
 from frenchnovel.pipeline.result import ChunkResult
 from frenchnovel.storage import files
+from frenchnovel.storage.blobs import blob_store
 from frenchnovel.storage.models import ChunkStatus, Job, JobChunk, JobStatus, utcnow
 
 
@@ -42,7 +43,7 @@ def merge_job(session: Session, *, job_id: str, settings: Settings) -> bool:
     if job.started_at is not None:
         # The wall time of the job, not the sum of its chunks' times spent in parallel.
         result.stats.seconds = round((utcnow() - job.started_at).total_seconds(), 3)
-    result_path = files.write_result(settings.storage_dir, job_id, result)
+    result_path = files.write_result(blob_store(settings), job_id, result)
     return service.complete(
         session, job_id=job_id, result=result, result_path=result_path, settings=settings
     )

@@ -16,7 +16,6 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +26,7 @@ from frenchnovel.jobs import chunk_work, service
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import Rewriter
 from frenchnovel.storage import files
+from frenchnovel.storage.blobs import blob_store
 from frenchnovel.storage.models import Job, JobChunk
 
 log = logging.getLogger(__name__)
@@ -111,30 +111,31 @@ def _process(
     from frenchnovel.pipeline.document import process_chunk
     from frenchnovel.pipeline.merge import merge_chunks
 
-    path: Path = files.source_path(settings.storage_dir, job.id)
+    store = blob_store(settings)
     try:
         options = JobOptions.parse(job.settings)
         rewriter = rewriter_factory(options, settings)
         cancelled = _cancel_check(sessions, job.id)
         results = []
-        for claim in claims:
-            result = process_chunk(
-                path,
-                claim.first_page,
-                claim.last_page,
-                options,
-                rewriter=rewriter,
-                cancelled=cancelled,
-                step=lambda step: _set_step(sessions, job.id, step),
-            )
-            results.append((claim, result))
+        with store.local_copy(files.find_source(store, job.id)) as path:
+            for claim in claims:
+                result = process_chunk(
+                    path,
+                    claim.first_page,
+                    claim.last_page,
+                    options,
+                    rewriter=rewriter,
+                    cancelled=cancelled,
+                    step=lambda step: _set_step(sessions, job.id, step),
+                )
+                results.append((claim, result))
         merged = merge_chunks(
             [r for _, r in results],
             page_count=job.page_count,
             engine=rewriter.engine,
             model=rewriter.model,
         )
-        result_path = files.write_result(settings.storage_dir, job.id, merged)
+        result_path = files.write_result(store, job.id, merged)
         with sessions() as session, session.begin():
             for claim, result in results:
                 chunk_work.complete(session, claim=claim, result=result)

@@ -18,7 +18,7 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pypdfium2 as pdfium
 
@@ -137,25 +137,58 @@ def lines_from_data(data: dict[str, list[Any]], scale: float, page_height: float
     return lines
 
 
+class PageStore(Protocol):
+    """Where the OCR cache keeps its small files: a directory, or the job's prefix in the
+    service's blob store (``storage.blobs.PageFiles``)."""
+
+    def read(self, name: str) -> bytes | None: ...
+
+    def write(self, name: str, data: bytes) -> None: ...
+
+
+class DirectoryPages:
+    """Page files in a local directory; writes are atomic (a temporary file renamed)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return (self.directory / name).read_bytes()
+        except OSError:
+            return None
+
+    def write(self, name: str, data: bytes) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / name
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+
 class OcrCache:
     """OCR'd pages of one document kept as small JSON files, shared by the chunks of a job.
 
     A chunk also reads a few pages beyond its range (paragraphs and running heads go on across
-    pages); the cache lets the chunk that owns a page, or its neighbour, read it once. Writes are
-    atomic (a temporary file renamed), so concurrent chunks never see half a page.
+    pages); the cache lets the chunk that owns a page, or its neighbour, read it once. Each page
+    is written whole (a renamed file, or one object), so concurrent chunks never see half a page.
     """
 
-    def __init__(self, directory: Path, *, dpi: int = OCR_DPI) -> None:
-        self.directory = directory
+    def __init__(self, pages: Path | PageStore, *, dpi: int = OCR_DPI) -> None:
+        self.pages = DirectoryPages(pages) if isinstance(pages, Path) else pages
         self.dpi = dpi
 
-    def _path(self, number: int) -> Path:
-        return self.directory / f"page-{number:05d}.json"
+    @staticmethod
+    def _name(number: int) -> str:
+        return f"page-{number:05d}.json"
 
     def get(self, number: int) -> RawPage | None:
+        raw = self.pages.read(self._name(number))
         try:
-            data = json.loads(self._path(number).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(raw) if raw is not None else None
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
             return None
         if data.get("version") != _CACHE_VERSION or data.get("dpi") != self.dpi:
             return None
@@ -164,7 +197,6 @@ class OcrCache:
 
     def put(self, page: RawPage, *, seconds: float = 0.0) -> None:
         """Store an OCR'd page; ``seconds`` (what reading it took) is kept for the benchmarks."""
-        self.directory.mkdir(parents=True, exist_ok=True)
         data = {
             "version": _CACHE_VERSION,
             "dpi": self.dpi,
@@ -172,10 +204,7 @@ class OcrCache:
             "height": page.height,
             "lines": [_line_row(line) for line in page.lines],
         }
-        path = self._path(page.number)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
+        self.pages.write(self._name(page.number), json.dumps(data, ensure_ascii=False).encode())
 
 
 def _line_row(line: Line) -> Sequence[Any]:

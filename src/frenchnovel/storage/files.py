@@ -1,17 +1,17 @@
-"""Uploaded novels and results on disk, under ``STORAGE_DIR/<job_id>/``.
+"""Uploaded novels and results in the blob store, under keys ``<job_id>/...``.
 
-An upload is parsed from the raw request stream and written to disk as it arrives, so the size
-limit is enforced while reading: a 2 GB upload is refused after ``MAX_FILE_SIZE_MB`` without ever
-being buffered in memory or in a temporary file. A novel is stored as ``source.pdf``, or as
-``source.txt`` when it is a plain text (``is_text``): the pipeline reads either by its suffix.
+An upload is parsed from the raw request stream and written to a local staging file as it
+arrives, so the size limit is enforced while reading: a 2 GB upload is refused after
+``MAX_FILE_SIZE_MB`` without ever being buffered in memory. The API checks the staged file (PDFium
+needs a path), then ``keep_source`` moves it into the store (a rename on the local directory, a
+multipart upload to S3). A novel is stored as ``source.pdf``, or as ``source.txt`` when it is a
+plain text (``is_text``): the pipeline reads either by its suffix.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
@@ -21,12 +21,14 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from frenchnovel.errors import ErrorCode, InputError
 from frenchnovel.pipeline.result import Result
+from frenchnovel.storage.blobs import BlobStore, PageFiles
 
 SOURCE_NAME = "source.pdf"
 TEXT_SOURCE_NAME = "source.txt"
 TEXT_SUFFIXES = (".txt", ".text")
 _SNIFF_BYTES = 64 * 1024
 RESULT_NAME = "result.json"
+OCR_DIR = "ocr"
 MAX_FIELD_BYTES = 16 * 1024
 MAX_FIELDS = 32
 # A part's headers (Content-Disposition and the like): a few hundred bytes from any real client.
@@ -35,15 +37,28 @@ MAX_PART_HEADER_BYTES = 16 * 1024
 ENVELOPE_BYTES = 256 * 1024
 
 
-def job_dir(storage_dir: Path, job_id: str) -> Path:
-    """Where everything of one job lives."""
-    return storage_dir / job_id
+def upload_path(store: BlobStore, job_id: str) -> Path:
+    """Where an upload is written and checked before the store keeps it (``keep_source``)."""
+    return store.staging_dir(job_id) / SOURCE_NAME
 
 
-def source_path(storage_dir: Path, job_id: str) -> Path:
-    """The uploaded novel of a job (PDF or text): workers find it by the job id alone."""
-    text = job_dir(storage_dir, job_id) / TEXT_SOURCE_NAME
-    return text if text.exists() else job_dir(storage_dir, job_id) / SOURCE_NAME
+def source_key(job_id: str, *, text: bool = False) -> str:
+    return f"{job_id}/{TEXT_SOURCE_NAME if text else SOURCE_NAME}"
+
+
+def find_source(store: BlobStore, job_id: str) -> str:
+    """The key of a job's novel (PDF or text): workers find it by the job id alone."""
+    text = source_key(job_id, text=True)
+    return text if store.exists(text) else source_key(job_id)
+
+
+def keep_source(store: BlobStore, job_id: str, path: Path) -> None:
+    """Move a checked upload into the store, under the name its kind gives it."""
+    store.put_file(source_key(job_id, text=path.name == TEXT_SOURCE_NAME), path)
+    try:
+        path.parent.rmdir()  # a scratch directory now empty (on the local directory, kept)
+    except OSError:
+        pass
 
 
 def is_text(path: Path, filename: str, content_type: str) -> bool:
@@ -57,30 +72,27 @@ def is_text(path: Path, filename: str, content_type: str) -> bool:
     return b"%PDF-" not in head[:1024] and b"\x00" not in head
 
 
-def remove_job_files(storage_dir: Path, job_id: str) -> None:
-    """Delete a job's directory (its PDF and its result), if any."""
-    shutil.rmtree(job_dir(storage_dir, job_id), ignore_errors=True)
+def discard(store: BlobStore, job_id: str) -> None:
+    """Delete everything of a job (its novel, OCR pages and result) and its staged upload."""
+    store.delete_prefix(f"{job_id}/")
+    store.remove_staging(job_id)
 
 
-def remove_source(storage_dir: Path, job_id: str) -> None:
-    """Delete a job's uploaded PDF once it is no longer needed."""
-    source_path(storage_dir, job_id).unlink(missing_ok=True)
+def ocr_pages(store: BlobStore, job_id: str) -> PageFiles:
+    """The OCR'd pages of a job, shared by its chunks (``pipeline.ocr.OcrCache``)."""
+    return PageFiles(store, f"{job_id}/{OCR_DIR}")
 
 
-def write_result(storage_dir: Path, job_id: str, result: Result) -> str:
-    """Store a job's result JSON atomically; returns its path relative to ``storage_dir``."""
-    directory = job_dir(storage_dir, job_id)
-    directory.mkdir(parents=True, exist_ok=True)
-    temporary = directory / (RESULT_NAME + ".tmp")
-    temporary.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, directory / RESULT_NAME)
-    return f"{job_id}/{RESULT_NAME}"
+def write_result(store: BlobStore, job_id: str, result: Result) -> str:
+    """Store a job's result JSON (whole or not at all); returns its key."""
+    key = f"{job_id}/{RESULT_NAME}"
+    store.put_bytes(key, json.dumps(result.to_dict(), ensure_ascii=False).encode())
+    return key
 
 
-def read_result(storage_dir: Path, relative: str) -> Result:
+def read_result(store: BlobStore, key: str) -> Result:
     """Load a stored result."""
-    data = json.loads((storage_dir / relative).read_text(encoding="utf-8"))
-    return Result.from_dict(data)
+    return Result.from_dict(json.loads(store.get(key)))
 
 
 @dataclass(slots=True)

@@ -149,8 +149,10 @@ def _preload_models(**_: Any) -> None:
     # Load spaCy once in the parent worker so that forked children share its memory
     # instead of each paying the load time on its first chunk.
     from frenchnovel.pipeline.nlp import get_nlp
+    from frenchnovel.storage.blobs import blob_store
 
     get_nlp()
+    blob_store(get_settings()).prepare()  # boto3's S3 model too, when STORAGE_URL is set
 
 
 def _fresh_connections(**_: Any) -> None:

@@ -1,14 +1,17 @@
 """What a chunk task does, step by step, with a short transaction on each side of the work.
 
-claim the row → run ``pipeline.document.process_chunk`` without holding the database → store the
+claim the row → fetch the novel from the blob store into a scratch file (removed after, whatever
+happens) → run ``pipeline.document.process_chunk`` without holding the database → store the
 sentences and count the chunk → send the user's next held chunk (``dispatch.send_waiting``: the
-cap on chunks in flight per user) → the last chunk merges. Every failure is decided here: a cancel
-stops quietly, a soft time limit fails the job with TASK_TIMEOUT, a permanent engine or input
-error fails it with its own code, anything else is retried (exponential backoff with jitter)
-until the chunk's fourth attempt, after which the job fails with CHUNK_PROCESSING_ERROR.
-Failing a job refunds it, once. Each attempt is timed and counted by its outcome, with the pages
-and words of a stored chunk (``observe.metrics``); the work and the merge are spans of the task's
-trace (``chunk.work``, ``job.merge``).
+cap on chunks in flight per user) → the last chunk merges (the result goes to the store). Every
+failure is decided here: a cancel stops quietly, a soft time limit fails the job with
+TASK_TIMEOUT, a permanent engine or input error fails it with its own code, anything else (a
+store that refuses or times out included) is retried (exponential backoff with jitter) until the
+chunk's fourth attempt, after which the job fails with CHUNK_PROCESSING_ERROR. A merge the store
+refuses is tried again a few times, then fails the job with STORAGE_UNAVAILABLE. Failing a job
+refunds it, once. Each attempt is timed and counted by its outcome, with the pages and words of
+a stored chunk (``observe.metrics``); the work and the merge are spans of the task's trace
+(``chunk.work``, ``job.merge``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.result import ChunkResult
 from frenchnovel.pipeline.words import count_words
 from frenchnovel.storage import files
+from frenchnovel.storage.blobs import BlobMissing, StorageError, blob_store
 from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import Job
 from frenchnovel.worker import faults
@@ -41,6 +45,7 @@ log = logging.getLogger(__name__)
 
 CANCEL_CHECK_SECONDS = 1.0
 BACKOFF_SECONDS = 1.0
+MERGE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +108,13 @@ def run_chunk(job_id: str, index: int, *, task_id: str, settings: Settings) -> R
         message = f"chunk {index} took longer than {settings.task_timeout_seconds} s"
         _fail(factory, settings, claim, ErrorCode.TASK_TIMEOUT, message)
         return None
+    except BlobMissing:
+        metrics.chunk_ended("failed", time.perf_counter() - started)
+        message = "the job's file is no longer in the store"
+        _fail(factory, settings, claim, ErrorCode.PROCESSING_ERROR, message)
+        return None
     except FrenchNovelError as exc:
-        if not isinstance(exc, TransientEngineError):
+        if not isinstance(exc, TransientEngineError | StorageError):
             metrics.chunk_ended("failed", time.perf_counter() - started)
             _fail(factory, settings, claim, exc.code, exc.message)
             return None
@@ -142,16 +152,20 @@ def _work(
 
     cancelled = cancel_check(factory, claim.job_id)
     faults.from_environment().before_chunk(claim.index, claim.attempt, cancelled)
-    return process_chunk(
-        files.source_path(settings.storage_dir, claim.job_id),
-        claim.first_page,
-        claim.last_page,
-        options,
-        rewriter=get_rewriter(options, settings),
-        cancelled=cancelled,
-        ocr_cache=OcrCache(files.job_dir(settings.storage_dir, claim.job_id) / "ocr"),
-        step=step_reporter(factory, settings, claim.job_id),
-    )
+    store = blob_store(settings)
+    # The whole novel, once per chunk, in a scratch file removed after (bench/storage_reads.py:
+    # PDFium's reads of one chunk's pages, ranged, cost more requests than the file's bytes).
+    with store.local_copy(files.find_source(store, claim.job_id)) as path:
+        return process_chunk(
+            path,
+            claim.first_page,
+            claim.last_page,
+            options,
+            rewriter=get_rewriter(options, settings),
+            cancelled=cancelled,
+            ocr_cache=OcrCache(files.ocr_pages(store, claim.job_id)),
+            step=step_reporter(factory, settings, claim.job_id),
+        )
 
 
 def step_reporter(
@@ -187,8 +201,8 @@ def _store(
 def merge(factory: sessionmaker[Session], settings: Settings, job_id: str) -> None:
     """Merge and complete the job (idempotent), failing it if the merge itself fails."""
     try:
-        with tracing.span("job.merge", job_id=job_id), factory() as session, session.begin():
-            completed = merge_job(session, job_id=job_id, settings=settings)
+        with tracing.span("job.merge", job_id=job_id):
+            completed = _merge_with_retries(factory, settings, job_id)
     except FrenchNovelError as exc:
         _fail_job(factory, settings, job_id, exc.code, exc.message)
         return
@@ -199,6 +213,19 @@ def merge(factory: sessionmaker[Session], settings: Settings, job_id: str) -> No
     if completed:
         log.info("job %s merged and completed", job_id)
         events.publish(settings, job_id, events.COMPLETED)
+
+
+def _merge_with_retries(factory: sessionmaker[Session], settings: Settings, job_id: str) -> bool:
+    for attempt in range(1, MERGE_ATTEMPTS + 1):
+        try:
+            with factory() as session, session.begin():
+                return merge_job(session, job_id=job_id, settings=settings)
+        except StorageError:
+            if attempt == MERGE_ATTEMPTS:
+                raise
+            log.warning("the store refused the result of job %s (attempt %s)", job_id, attempt)
+            time.sleep(backoff(attempt))
+    return False
 
 
 def _merge_if_waiting(factory: sessionmaker[Session], settings: Settings, job_id: str) -> None:

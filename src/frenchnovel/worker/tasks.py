@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from frenchnovel.config import get_settings
 from frenchnovel.jobs import events, maintenance, orphans
+from frenchnovel.storage.blobs import blob_store
 from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import utcnow
 from frenchnovel.worker import chunk_flow
@@ -75,6 +76,6 @@ def cleanup_old_jobs() -> list[str]:
     now = utcnow()
     with get_sessions(settings)() as session, session.begin():
         purged = maintenance.purge_old_jobs(session, settings=settings, now=now)
-        maintenance.remove_orphan_uploads(session, storage_dir=settings.storage_dir, now=now)
+        maintenance.remove_orphan_uploads(session, store=blob_store(settings), now=now)
     log.info("purged the files of %d old jobs", len(purged))
     return purged

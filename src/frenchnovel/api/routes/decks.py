@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi import Path as FastPath
@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from frenchnovel.api import downloads
 from frenchnovel.api.deck_schemas import DeckRequest, DeckView, DefaultListView, WordListView
 from frenchnovel.api.deps import CurrentUser, PageNumber, SessionDep, SessionsDep, SettingsDep
 from frenchnovel.api.schemas import ErrorBody
@@ -20,7 +21,7 @@ from frenchnovel.decks.export import MEDIA_TYPES, render_deck
 from frenchnovel.decks.wordlists import DEFAULT_LISTS, MAX_BYTES
 from frenchnovel.errors import SettingsError
 from frenchnovel.jobs import decks, word_lists
-from frenchnovel.jobs.deck_work import read_deck, run_deck
+from frenchnovel.jobs.deck_work import run_deck
 from frenchnovel.jobs.service import InvalidJobStatus
 
 router = APIRouter(prefix="/decks", tags=["decks"])
@@ -195,11 +196,13 @@ def get_deck_result(
     if deck.status != "completed" or deck.result_path is None:
         raise InvalidJobStatus(f"deck {deck_id} is {deck.status}; no result")
     name = f"deck-{deck.mode}-{deck_id[:8]}"
-    body = render_deck(read_deck(settings.storage_dir, deck.result_path), format, title=name)
-    return Response(
-        body,
+    return downloads.serve(
+        settings,
+        deck.result_path,
+        format,
+        render=lambda data: render_deck(json.loads(data), format, title=name),
+        filename=f"{name}.{format}",
         media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.{format}"},
     )
 
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import PurePath
 from typing import Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from frenchnovel.api import downloads
 from frenchnovel.api.deps import CurrentUser, PageNumber, SessionDep, SettingsDep, user_of
 from frenchnovel.api.schemas import ErrorBody, JobPage, JobView
 from frenchnovel.export import MEDIA_TYPES, render_result
 from frenchnovel.jobs import queries, service
 from frenchnovel.jobs.dispatch import revoke
-from frenchnovel.storage import files
+from frenchnovel.pipeline.result import Result
 from frenchnovel.storage.models import JobStatus
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -63,7 +64,9 @@ def get_result(
     settings: SettingsDep,
     format: ResultFormat = "json",
 ) -> Response:
-    """The sentences of a completed job as ``json`` (default), ``csv``, ``xlsx`` or ``txt``."""
+    """The sentences of a completed job as ``json`` (default), ``csv``, ``xlsx`` or ``txt``:
+    streamed, or a 307 to a short-lived URL of the object store when ``S3_PRESIGN_SECONDS`` is
+    set."""
     with session.begin():
         job = queries.find_job(session, user_id=user.id, job_id=job_id)
     if job.status != JobStatus.COMPLETED.value:
@@ -72,13 +75,14 @@ def get_result(
         raise service.InvalidJobStatus(
             f"the result of job {job_id} was removed after {settings.job_retention_hours} h"
         )
-    body = render_result(files.read_result(settings.storage_dir, job.result_path), format)
     stem = PurePath(job.filename or "result").stem or "result"
-    name = quote(f"{stem}.{format}")
-    return Response(
-        body,
+    return downloads.serve(
+        settings,
+        job.result_path,
+        format,
+        render=lambda data: render_result(Result.from_dict(json.loads(data)), format),
+        filename=f"{stem}.{format}",
         media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from functools import partial
 from pathlib import Path
@@ -26,8 +27,10 @@ from frenchnovel.jobs.sync import run_sync_job
 from frenchnovel.observe import logs
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.storage import files
+from frenchnovel.storage.blobs import BlobStore, StorageError, blob_store
 from frenchnovel.storage.models import Job, JobStatus, new_job_id
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["processing"])
 
 UPLOAD_FORM = {
@@ -58,7 +61,7 @@ UPLOAD_FORM = {
     }
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 402, 413, 422, 429, 500, 502)
+    code: {"model": ErrorBody} for code in (400, 401, 402, 413, 422, 429, 500, 502, 503)
 }
 # A small file's job cancelled (``POST /jobs/{id}/cancel``) while its upload waits.
 CANCELLED: dict[int | str, dict[str, Any]] = {
@@ -71,7 +74,7 @@ async def _receive(request: Request, settings: Settings, job_id: str) -> files.S
         request.headers.get("content-type"),
         request.headers.get("content-length"),
         request.stream(),
-        files.source_path(settings.storage_dir, job_id),
+        files.upload_path(blob_store(settings), job_id),
         max_bytes=settings.max_file_size_bytes,
     )
 
@@ -126,22 +129,35 @@ def _refuse(request: Request, job_id: str, exc: BaseException) -> None:
 async def _submit(
     request: Request, user: AuthenticatedUser, upload: files.StoredUpload, job_id: str
 ) -> service.SubmitOutcome:
-    """Admit the upload, check its file in the checks' gate, then open the job."""
+    """Admit the upload, check its file in the checks' gate, open the job, then keep the file in
+    the store (not for a job answered by a finished twin). A store that refuses the file fails
+    the job, refunded: 503 ``STORAGE_UNAVAILABLE``."""
     settings: Settings = request.app.state.settings
     admitted = await run_in_threadpool(_admit, request, user, upload, job_id)
     try:
         prepared = await gates_of(request).checks.run(_prepare, admitted, upload.path, settings)
-        return await run_in_threadpool(_open, request, prepared)
+        outcome = await run_in_threadpool(_open, request, prepared)
+        if not outcome.reused:
+            await run_in_threadpool(files.keep_source, blob_store(settings), job_id, upload.path)
+        return outcome
     except Exception as exc:
         await run_in_threadpool(_refuse, request, job_id, exc)
         raise
+
+
+def _discard(store: BlobStore, job_id: str) -> None:
+    """Remove a refused upload; a store that fails here leaves it to the hourly cleanup."""
+    try:
+        files.discard(store, job_id)
+    except StorageError:
+        log.warning("the files of job %s are left to the cleanup: the store refused", job_id)
 
 
 def _answer_completed(job: Job, settings: Settings) -> JSONResponse:
     """The 200 answer, built in a thread (run it there): a result of 50 pages is thousands of
     sentences to read, check and encode, work that would hold up the event loop."""
     assert job.result_path is not None
-    result = files.read_result(settings.storage_dir, job.result_path).to_dict()
+    result = files.read_result(blob_store(settings), job.result_path).to_dict()
     answer = ProcessedAnswer(
         job_id=job.id,
         reused_from_job_id=job.reused_from_job_id,
@@ -177,17 +193,18 @@ async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep
     ``SERVER_BUSY`` (``Retry-After``) when too many uploads already wait.
     """
     job_id = new_job_id()
+    store = blob_store(settings)
     logs.bind(job_id=job_id, user_id=user.id)
     try:
         gates_of(request).checks.ensure_room()
         upload = await _receive(request, settings, job_id)
         outcome = await _submit(request, user, upload, job_id)
     except BaseException:
-        files.remove_job_files(settings.storage_dir, job_id)
+        await run_in_threadpool(_discard, store, job_id)
         raise
     job = outcome.job
     if outcome.reused:
-        files.remove_job_files(settings.storage_dir, job_id)
+        await run_in_threadpool(store.remove_staging, job_id)
         metrics.JOBS_SUBMITTED.labels("reused").inc()
         return await run_in_threadpool(_answer_completed, job, settings)
     if job.is_async:
@@ -211,7 +228,7 @@ async def process_pdf(request: Request, user: CurrentUser, settings: SettingsDep
         final = await gates_of(request).processing.run(run)
     except ServerBusy as exc:
         await run_in_threadpool(_refuse, request, job.id, exc)
-        files.remove_job_files(settings.storage_dir, job.id)
+        await run_in_threadpool(_discard, store, job.id)
         raise
     if final.status == JobStatus.COMPLETED.value:
         metrics.JOBS_COMPLETED.inc()
@@ -263,7 +280,7 @@ async def estimate(request: Request, user: CurrentUser, settings: SettingsDep) -
             options, balance = await run_in_threadpool(_options_and_balance, request, user, upload)
             cost = await checks.run(submission.estimate, upload.path, options, settings)
         finally:
-            files.remove_job_files(settings.storage_dir, scratch)
+            await run_in_threadpool(blob_store(settings).remove_staging, scratch)
     answer = EstimateAnswer(
         pages=cost.page_count,
         estimated_tokens=cost.tokens,
