@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup services chromium test test-fast lint typecheck format serve worker beat flower \
-        tesseract bench-pipeline bench-ocr-service bench-books bench-quality bench-service bench-storage-reads bench-llm bench-estimate bench-load bench-decks reliability-report clean
+        tesseract bench-pipeline bench-ocr-service bench-books bench-quality bench-service bench-storage-reads bench-llm bench-estimate bench-load bench-decks bench-fairness reliability-report clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-20s %s\n", $$1, $$2}'
@@ -88,6 +88,9 @@ bench-estimate: setup ## Cost of counting every page for the estimate (2,000 pag
 
 bench-load: setup services ## /health and poll latency while 45 uploads and 50 estimates wait (a real serve)
 	$(BIN)/python bench/load.py
+
+bench-fairness: setup services ## A 20-page job's time behind another reader's 600-page book vs on idle workers
+	$(BIN)/python bench/fairness.py
 
 reliability-report: setup services ## Run the reliability suites and print one table
 	$(BIN)/python bench/reliability_report.py

@@ -122,11 +122,16 @@ def beat() -> None:
 
 @app.command()
 @friendly_errors
-def flower(port: Annotated[int, typer.Option(help="Flower's port.")] = 5555) -> None:
+def flower(
+    port: Annotated[int, typer.Option(help="Flower's port.")] = 5555,
+    address: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0 in a container).")
+    ] = "127.0.0.1",
+) -> None:
     """Run Flower, Celery's monitoring page."""
     from frenchnovel.worker.runner import run_flower
 
-    run_flower(port=port)
+    run_flower(port=port, address=address)
 
 
 @db_app.command("upgrade")

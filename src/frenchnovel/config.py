@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     # What reading one page may cost when a file is checked, in CPU seconds: a check of N
     # pages may use N × this (at least 100 pages' worth) before it is refused (PDF_TOO_COMPLEX).
     pdf_check_seconds_per_page: float = Field(0.01, gt=0, le=10)
+    # Fairness between users (jobs.fairness): chunks of one user queued or running at once,
+    # and the largest job, in pages, whose chunks go to the small-job queue served first.
+    max_chunks_in_flight_per_user: int = Field(2, ge=1, le=10_000)
+    small_job_max_pages: int = Field(200, ge=0)
     monthly_credit_grant: int = Field(10_000, ge=0)
     credit_overdraft_floor: int = Field(-100, le=0)
 

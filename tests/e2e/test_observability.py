@@ -19,6 +19,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from frenchnovel.worker.celery_app import SMALL_QUEUE
 from tests.e2e.conftest import SMALL_CHUNKS, _stack
 from tests.e2e.stack import Process, Reader, Stack, free_port, wait_for
 from tests.support.otlp_receiver import ReceivedSpan, otlp_receiver
@@ -78,6 +79,8 @@ def run(
             broker,
             pythonpath,
             **SMALL_CHUNKS,
+            # All four chunks in the broker at once, so that some wait in the queue.
+            MAX_CHUNKS_IN_FLIGHT_PER_USER="4",
             LOG_FORMAT="json",
             OTEL_TRACES_EXPORTER="otlp",
             OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url,
@@ -175,9 +178,10 @@ def test_the_workers_metrics_move_while_a_job_runs_and_count_what_it_did(run: Ru
             before, "frenchnovel_chunks_total"
         )
         assert moved >= 1
-    # What is true now, read at each scrape: chunks waited in the queue, then none did.
+    # What is true now, read at each scrape: chunks waited in the queue (a 40-page job's is the
+    # small jobs' one), then none did.
     depths = [
-        samples(t, "frenchnovel_queue_depth", queue="frenchnovel") for s in run.during for t in s
+        samples(t, "frenchnovel_queue_depth", queue=SMALL_QUEUE) for s in run.during for t in s
     ]
     assert max(depths) >= 1 and samples(run.after[0], "frenchnovel_queue_depth") == 0
     busy = [samples(t, "frenchnovel_worker_busy_processes") for s in run.during for t in s]

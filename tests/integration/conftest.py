@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -182,11 +182,13 @@ def pending_job(
     *,
     credits_each: int = 5,
     sha256: str | None = None,
+    chunks: Sequence[tuple[int, int]] = ((1, 3),),
 ) -> str:
-    """A job submitted through the service and left pending (as if queued for the workers)."""
+    """A job submitted through the service and left pending (as if queued for the workers);
+    asynchronous when it has several ``chunks``."""
     from frenchnovel.jobs import service
 
-    prepared = made_up(settings, credits=credits_each, sha256=sha256)
+    prepared = made_up(settings, credits=credits_each, sha256=sha256, chunks=chunks)
     with sessions() as session, session.begin():
         service.submit(session, user_id=person.id, submission=prepared, settings=settings)
     return prepared.job_id

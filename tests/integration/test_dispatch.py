@@ -24,18 +24,19 @@ def _ledger(sessions: sessionmaker[Session], job_id: str) -> list[str]:
         return list(session.scalars(query.order_by(CreditEntry.id)))
 
 
-def test_a_job_is_queued_once_with_one_task_per_chunk(
+def test_a_job_is_queued_once_with_one_task_per_chunk_on_its_size_class_queue(
     sessions: sessionmaker[Session], make_settings: Callable[..., Settings], owner: Person
 ) -> None:
     url = claim_redis_database()
     try:
         settings = make_settings(redis_url=url)
-        job_id = pending_job(sessions, settings, owner)
+        job_id = pending_job(sessions, settings, owner, chunks=((1, 3), (4, 6)))
 
-        assert enqueue_job(job_id, settings=settings, sessions=sessions) == 1
+        assert enqueue_job(job_id, settings=settings, sessions=sessions) == 2
         assert enqueue_job(job_id, settings=settings, sessions=sessions) == 0
 
-        assert redis.Redis.from_url(url).llen("frenchnovel") == 1
+        queues = redis.Redis.from_url(url)
+        assert (queues.llen("frenchnovel.small"), queues.llen("frenchnovel")) == (2, 0)
         with sessions() as session:
             job = session.get(Job, job_id)
             assert job is not None and job.status == "processing"
@@ -47,7 +48,7 @@ def test_a_job_whose_broker_cannot_be_reached_fails_and_is_refunded(
     sessions: sessionmaker[Session], make_settings: Callable[..., Settings], owner: Person
 ) -> None:
     settings = make_settings(redis_url="redis://127.0.0.1:1/0")
-    job_id = pending_job(sessions, settings, owner)
+    job_id = pending_job(sessions, settings, owner, chunks=((1, 3), (4, 6)))
 
     with pytest.raises(FrenchNovelError, match="queue"):
         enqueue_job(job_id, settings=settings, sessions=sessions)

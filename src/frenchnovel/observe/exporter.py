@@ -85,9 +85,9 @@ class LiveCollector:
     def _queues(self) -> list[str]:
         if self.queues is not None:
             return self.queues
-        from frenchnovel.worker.celery_app import QUEUE, get_celery
+        from frenchnovel.worker.celery_app import QUEUES, get_celery
 
-        return sorted({QUEUE, *get_celery().amqp.queues.keys()})
+        return sorted({*QUEUES, *get_celery().amqp.queues.keys()})
 
     def _depths(self) -> list[tuple[str, int]]:
         import redis

@@ -19,6 +19,11 @@ from frenchnovel.errors import SettingsError
 from frenchnovel.observe import celery_hooks  # noqa: F401  (log ids, trace context, log setup)
 
 QUEUE = "frenchnovel"
+SMALL_QUEUE = "frenchnovel.small"
+QUEUES = (SMALL_QUEUE, QUEUE)
+"""Every queue a worker consumes, in the order it serves them (``queue_order_strategy``)."""
+SWEEP_SECONDS = 10.0
+"""How often beat sends the held chunks that nobody else sent (``dispatch.send_all_waiting``)."""
 # Where a configuration without REDIS_URL points, so that importing this module never fails;
 # ``frenchnovel worker`` refuses to start on it (see ``runner.require_broker``).
 UNCONFIGURED_BROKER = "redis://127.0.0.1:6379/0"
@@ -52,7 +57,23 @@ def transport_options(settings: Settings) -> dict[str, Any]:
         "visibility_timeout": hard + 10,
         "unacked_restore_interval": 5,
         "unacked_restore_throttle": 1,
+        # Poll the queues in the order a worker lists them (QUEUES), small jobs first.
+        "queue_order_strategy": "priority",
     }
+
+
+def queue_for(page_count: int, settings: Settings) -> str:
+    """The queue of a chunk: its job's size class.
+
+    One queue per size class rather than Celery priorities, which Redis only emulates with
+    hidden extra lists: two named queues show up as they are in ``celery inspect
+    active_queues``, Flower and a plain ``LLEN``, and an operator can give the small one workers
+    of its own (``celery ... worker -Q frenchnovel.small``). Workers list the small queue first
+    and poll in that order (``queue_order_strategy: priority``), so a free worker takes a small
+    job's chunk before a big one's; a flood of small jobs cannot starve the big ones for long,
+    as submissions per user are rate-limited and each user's chunks in flight are capped.
+    """
+    return SMALL_QUEUE if page_count <= settings.small_job_max_pages else QUEUE
 
 
 def reaper_interval(settings: Settings) -> float:
@@ -97,6 +118,12 @@ def create_celery_app(settings: Settings) -> Celery:
             "reap-stuck-jobs": {
                 "task": "frenchnovel.reap_stuck_jobs",
                 "schedule": timedelta(seconds=reaper_interval(settings)),
+            },
+            "send-waiting-chunks": {  # issue 15: held chunks that no finished chunk sent
+                "task": "frenchnovel.send_waiting_chunks",
+                "schedule": timedelta(seconds=SWEEP_SECONDS),
+                # Sweeps that waited for busy workers are dropped: the next one does their work.
+                "options": {"expires": SWEEP_SECONDS},
             },
             "decks-maintenance": {  # issue 13: stuck decks fail, old decks lose their file
                 "task": "frenchnovel.decks_maintenance",

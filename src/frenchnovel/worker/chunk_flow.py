@@ -2,7 +2,8 @@
 
 claim the row → fetch the novel from the blob store into a scratch file (removed after, whatever
 happens) → run ``pipeline.document.process_chunk`` without holding the database → store the
-sentences and count the chunk → the last chunk merges (the result goes to the store). Every
+sentences and count the chunk → send the user's next held chunk (``dispatch.send_waiting``: the
+cap on chunks in flight per user) → the last chunk merges (the result goes to the store). Every
 failure is decided here: a cancel stops quietly, a soft time limit fails the job with
 TASK_TIMEOUT, a permanent engine or input error fails it with its own code, anything else (a
 store that refuses or times out included) is retried (exponential backoff with jitter) until the
@@ -38,6 +39,7 @@ from frenchnovel.storage.blobs import BlobMissing, StorageError, blob_store
 from frenchnovel.storage.db import get_sessions
 from frenchnovel.storage.models import Job
 from frenchnovel.worker import faults
+from frenchnovel.worker.dispatch import send_waiting
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,7 @@ def run_chunk(job_id: str, index: int, *, task_id: str, settings: Settings) -> R
             logs.bind(user_id=job.user_id)  # a message queued without the header names it too
     if claim is None or options is None:
         _merge_if_waiting(factory, settings, job_id)
+        send_waiting(settings, job_id=job_id, sessions=factory)
         return None
     if claim.attempt > MAX_ATTEMPTS:
         _fail(factory, settings, claim, ErrorCode.CHUNK_PROCESSING_ERROR, _gave_up(claim))
@@ -187,6 +190,9 @@ def _store(
     if not done.stored:
         return False  # cancelled, failed, or taken over meanwhile: the result is simply dropped
     events.publish(settings, claim.job_id, events.PROGRESS)
+    faults.from_environment().after_store(claim.index)
+    # The place this chunk held goes to its user's next chunk before the merge takes its time.
+    send_waiting(settings, job_id=claim.job_id, sessions=factory)
     if done.merge_claimed:
         merge(factory, settings, claim.job_id)
     return True
@@ -261,6 +267,7 @@ def _fail(
         failed = service.fail(session, job_id=claim.job_id, code=code, message=message)
     if failed:
         events.publish(settings, claim.job_id, events.FAILED)
+    send_waiting(settings, job_id=claim.job_id, sessions=factory)
 
 
 def _fail_job(

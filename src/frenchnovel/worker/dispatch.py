@@ -1,23 +1,30 @@
 """Handing a committed job to the workers, and taking queued chunks back when it is cancelled.
 
 Called only after the commit that created the job and its chunk rows, so a worker never looks
-for a row that is not there yet. Task ids are derived from the job id and the chunk index:
-a cancel can revoke them without having stored anything, and a redelivered message keeps its id.
+for a row that is not there yet. Not every chunk is sent at once: ``jobs.fairness`` marks as many
+as the user's cap on chunks in flight allows, and the rest are sent one by one as the user's
+chunks finish (``send_waiting``, called by the chunk task and by beat). Each is sent to the queue
+of its job's size class (``celery_app.queue_for``), which workers serve small-first. Task ids are
+derived from the job id and the chunk index: a cancel can revoke them without having stored
+anything, and a redelivered message keeps its id.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.errors import ErrorCode, FrenchNovelError
-from frenchnovel.jobs import events, service
+from frenchnovel.jobs import events, fairness, service
+from frenchnovel.jobs.fairness import Turn
+from frenchnovel.jobs.fairness import chunk_task_id as chunk_task_id
 from frenchnovel.storage.db import get_sessions
-from frenchnovel.storage.models import JobChunk
-from frenchnovel.worker.celery_app import get_celery
+from frenchnovel.storage.models import JobChunk, utcnow
+from frenchnovel.worker.celery_app import get_celery, queue_for
 
 log = logging.getLogger(__name__)
 
@@ -26,55 +33,36 @@ PROCESS_CHUNK = "frenchnovel.process_chunk"
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 
 
-def chunk_task_id(job_id: str, index: int) -> str:
-    """The Celery task id of one chunk of a job."""
-    return f"{job_id}.{index}"
-
-
 def enqueue_job(
     job_id: str,
     *,
     settings: Settings | None = None,
     sessions: sessionmaker[Session] | None = None,
 ) -> int:
-    """Start a pending async job (pending → processing) and queue one task per chunk.
+    """Start a pending async job (pending → processing) and queue its first chunks.
 
-    Returns how many tasks were queued: 0 when the job was no longer pending (already queued,
-    or cancelled meanwhile). When the broker cannot be reached the job fails with
-    PROCESSING_ERROR and is refunded, and the error is raised for the caller to report.
+    Returns how many of its chunks were queued now: 0 when the job was no longer pending
+    (already queued, or cancelled meanwhile), or when its user already has
+    ``MAX_CHUNKS_IN_FLIGHT_PER_USER`` chunks in flight (they are sent as those finish). When the
+    broker cannot be reached the job fails with PROCESSING_ERROR and is refunded, and the error
+    is raised for the caller to report.
     """
     settings = settings or get_settings()
     sessions = sessions or get_sessions(settings)
     with sessions() as session, session.begin():
         if not service.start(session, job_id=job_id, step="queued"):
             return 0
-        indices = list(
-            session.scalars(
-                select(JobChunk.index).where(JobChunk.job_id == job_id).order_by(JobChunk.index)
-            )
+        user_id = fairness.owner_of(session, job_id)
+        assert user_id is not None  # the job was just started
+        turns = fairness.take_turns(
+            session, user_id=user_id, cap=settings.max_chunks_in_flight_per_user, now=utcnow()
         )
-        for index in indices:
-            session.execute(
-                update(JobChunk)
-                .where(JobChunk.job_id == job_id, JobChunk.index == index)
-                .values(task_id=chunk_task_id(job_id, index))
-            )
     try:
-        app = get_celery(settings)
-        with app.producer_or_acquire() as producer:
-            for index in indices:
-                app.send_task(
-                    PROCESS_CHUNK,
-                    args=[job_id, index],
-                    task_id=chunk_task_id(job_id, index),
-                    producer=producer,
-                    retry_policy=PUBLISH_RETRY,
-                    # Nobody waits for a chunk's result: no result subscription per message.
-                    ignore_result=True,
-                )
+        send(turns, settings)
     except Exception as exc:
         log.exception("could not queue job %s", job_id)
         with sessions() as session, session.begin():
+            fairness.give_back(session, turns)
             service.fail(
                 session,
                 job_id=job_id,
@@ -87,11 +75,79 @@ def enqueue_job(
             code=ErrorCode.PROCESSING_ERROR,
         ) from None
     events.publish(settings, job_id, events.PROGRESS)
-    return len(indices)
+    return sum(1 for turn in turns if turn.job_id == job_id)
+
+
+def send(turns: Sequence[Turn], settings: Settings) -> None:
+    """Send one ``process_chunk`` message per turn, each to its size class's queue."""
+    if not turns:
+        return
+    app = get_celery(settings)
+    with app.producer_or_acquire() as producer:
+        for turn in turns:
+            app.send_task(
+                PROCESS_CHUNK,
+                args=[turn.job_id, turn.index],
+                task_id=turn.task_id,
+                queue=queue_for(turn.page_count, settings),
+                producer=producer,
+                retry_policy=PUBLISH_RETRY,
+                # Nobody waits for a chunk's result: no result subscription per message.
+                ignore_result=True,
+            )
+
+
+def send_waiting(
+    settings: Settings,
+    *,
+    user_id: int | None = None,
+    job_id: str | None = None,
+    sessions: sessionmaker[Session] | None = None,
+) -> int:
+    """Send the held chunks that the cap now allows, of one user (or of a job's user).
+
+    Never raises: a broker that cannot be reached gives the chunks back for beat to send later.
+    Returns how many chunks were sent.
+    """
+    sessions = sessions or get_sessions(settings)
+    try:
+        with sessions() as session, session.begin():
+            if user_id is None and job_id is not None:
+                user_id = fairness.owner_of(session, job_id)
+            if user_id is None:
+                return 0
+            turns = fairness.take_turns(
+                session,
+                user_id=user_id,
+                cap=settings.max_chunks_in_flight_per_user,
+                now=utcnow(),
+            )
+    except Exception:
+        log.exception("could not take the next turns of user %s", user_id)
+        return 0
+    try:
+        send(turns, settings)
+    except Exception:
+        log.exception("could not send %d held chunks of user %s", len(turns), user_id)
+        with sessions() as session, session.begin():
+            fairness.give_back(session, turns)
+        return 0
+    for sent_job in {turn.job_id for turn in turns}:
+        events.publish(settings, sent_job, events.PROGRESS)
+    return len(turns)
+
+
+def send_all_waiting(settings: Settings) -> int:
+    """Beat's sweep: send what the cap allows for every user who has held chunks."""
+    sessions = get_sessions(settings)
+    with sessions() as session:
+        users = fairness.waiting_users(session)
+    return sum(send_waiting(settings, user_id=user, sessions=sessions) for user in users)
 
 
 def revoke_job(job_id: str, *, settings: Settings | None = None) -> None:
-    """After a committed cancel: drop the job's queued chunk tasks and tell the listeners.
+    """After a committed cancel: drop the job's queued chunk tasks and tell the listeners; the
+    places its chunks held go to the user's other jobs.
 
     Never ``terminate``: running chunks stop by themselves at their next ``cancelled()`` check.
     Best effort: a task that runs anyway finds its chunk cancelled and does nothing.
@@ -104,3 +160,4 @@ def revoke_job(job_id: str, *, settings: Settings | None = None) -> None:
         indices = list(session.scalars(select(JobChunk.index).where(JobChunk.job_id == job_id)))
     if indices:
         get_celery(settings).control.revoke([chunk_task_id(job_id, i) for i in indices])
+    send_waiting(settings, job_id=job_id)

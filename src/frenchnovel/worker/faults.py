@@ -7,12 +7,15 @@ this module does nothing. The value is a comma-separated list of:
 - ``fail:<index>:<n>``: chunk ``index`` fails its first ``n`` attempts with a transient error;
 - ``fail:<index>:*``: chunk ``index`` fails every attempt;
 - ``slow:<seconds>``: every chunk waits that long before working, checking for a cancel
-  (to give a test time to cancel or kill a worker in the middle of a chunk).
+  (to give a test time to cancel or kill a worker in the middle of a chunk);
+- ``crash-after-store:<index>``: once chunk ``index`` is stored, the whole worker (its process
+  group: main process and pool) is killed, before it sends its user's next chunks.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,11 +34,13 @@ class InjectedFault(TransientEngineError):
 class Faults:
     failures: dict[int, int] = field(default_factory=dict)
     slow_seconds: float = 0.0
+    crash_after_store: frozenset[int] = frozenset()
 
     @classmethod
     def parse(cls, text: str) -> Faults:
         failures: dict[int, int] = {}
         slow = 0.0
+        crashes: set[int] = set()
         for item in filter(None, (part.strip() for part in text.split(","))):
             kind, _, rest = item.partition(":")
             if kind == "fail":
@@ -43,9 +48,11 @@ class Faults:
                 failures[int(index)] = ALWAYS if count == "*" else int(count or "1")
             elif kind == "slow":
                 slow = float(rest)
+            elif kind == "crash-after-store":
+                crashes.add(int(rest))
             else:
                 raise ValueError(f"{ENV}: unknown fault {item!r}")
-        return cls(failures, slow)
+        return cls(failures, slow, frozenset(crashes))
 
     def before_chunk(self, index: int, attempt: int, cancelled: Callable[[], bool]) -> None:
         """Sleep and fail as configured for attempt ``attempt`` (1-based) of chunk ``index``."""
@@ -57,6 +64,11 @@ class Faults:
         count = self.failures.get(index)
         if count is not None and (count == ALWAYS or attempt <= count):
             raise InjectedFault(f"injected failure of chunk {index}, attempt {attempt}")
+
+    def after_store(self, index: int) -> None:
+        """Kill the whole worker once chunk ``index`` is stored (a crash, as a power cut)."""
+        if index in self.crash_after_store:
+            os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
 def from_environment() -> Faults:

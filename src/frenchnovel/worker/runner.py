@@ -6,7 +6,7 @@ import os
 
 from frenchnovel.config import Settings, get_settings
 from frenchnovel.storage.db import ensure_schema
-from frenchnovel.worker.celery_app import QUEUE, broker_url, get_celery
+from frenchnovel.worker.celery_app import QUEUES, broker_url, get_celery
 
 
 def require_broker(settings: Settings) -> str:
@@ -15,7 +15,7 @@ def require_broker(settings: Settings) -> str:
 
 
 def run_worker(metrics_port: int | None = None) -> None:
-    """A Celery worker (prefork, concurrency MAX_WORKERS) on the chunk queue; blocks.
+    """A Celery worker (prefork, concurrency MAX_WORKERS) on every queue; blocks.
 
     With a metrics port (``metrics_port``, else ``WORKER_METRICS_PORT``; 0 is off) it serves the
     metrics of all its pool processes there (``observe.exporter``).
@@ -32,18 +32,22 @@ def run_worker(metrics_port: int | None = None) -> None:
     ensure_schema(settings)
     if port:
         exporter.serve_worker_metrics(url, settings.worker_metrics_host, port)
+    get_celery(settings).worker_main(worker_argv(settings))
+
+
+def worker_argv(settings: Settings) -> list[str]:
+    """The arguments of ``frenchnovel worker`` (and so of the worker ``serve`` starts)."""
     # Celery's banner is not a log line: left out when every line must be JSON.
     quiet = ["--quiet"] if settings.log_format == "json" else []
-    get_celery(settings).worker_main(
-        [
-            *quiet,
-            "worker",
-            "--loglevel=INFO",
-            f"--concurrency={settings.max_workers}",
-            f"--queues={QUEUE}",
-            f"--hostname=worker{os.getpid()}@%h",
-        ]
-    )
+    return [
+        *quiet,
+        "worker",
+        "--loglevel=INFO",
+        f"--concurrency={settings.max_workers}",
+        # Every queue, the small-job one first (see ``celery_app.queue_for``).
+        f"--queues={','.join(QUEUES)}",
+        f"--hostname=worker{os.getpid()}@%h",
+    ]
 
 
 def run_beat() -> None:
@@ -55,8 +59,8 @@ def run_beat() -> None:
     get_celery(settings).start(["beat", "--loglevel=INFO", f"--schedule={schedule}"])
 
 
-def run_flower(port: int = 5555) -> None:
-    """Flower, Celery's monitoring page, on ``127.0.0.1:port``."""
+def run_flower(port: int = 5555, address: str = "127.0.0.1") -> None:
+    """Flower, Celery's monitoring page, on ``address:port``."""
     settings = get_settings()
     require_broker(settings)
-    get_celery(settings).start(["flower", f"--port={port}", "--address=127.0.0.1"])
+    get_celery(settings).start(["flower", f"--port={port}", f"--address={address}"])

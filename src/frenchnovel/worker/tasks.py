@@ -61,6 +61,14 @@ def reap_stuck_jobs() -> list[str]:
     return reaped
 
 
+@shared_task(name="frenchnovel.send_waiting_chunks")  # type: ignore[untyped-decorator]
+def send_waiting_chunks() -> int:
+    """Send the held chunks the per-user cap allows (beat's sweep, after a worker crash)."""
+    from frenchnovel.worker.dispatch import send_all_waiting
+
+    return send_all_waiting(get_settings())
+
+
 @shared_task(name="frenchnovel.cleanup_old_jobs")  # type: ignore[untyped-decorator]
 def cleanup_old_jobs() -> list[str]:
     """Remove files and results of jobs finished more than JOB_RETENTION_HOURS ago."""

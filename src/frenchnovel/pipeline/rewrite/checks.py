@@ -322,15 +322,19 @@ def _surface_clause(s: Sentence, piece: Piece, subordinate: set[int]) -> bool:
     """A second opinion where the parse went wrong: a finite verb form with a subject pronoun
     or a bare noun before it, no comma between (« Les cailloux du trottoir la blessaient »),
     outside the ``subordinate`` clauses."""
-    seen_subject = False
+    seen_subject = governed = False  # ``governed``: after a participle, a noun is its object
     for n, k in enumerate(piece.tokens):
         if k in piece.drop or k in subordinate:
             seen_subject = seen_subject and k in piece.drop
             continue
         if s.text[k] in (",", ";", ":", "—", "–"):
-            seen_subject = False
+            seen_subject = governed = False
         elif s.finite[k] and (seen_subject or _inverted_subject(s, piece.tokens, n)):
             return True
+        elif _non_finite(s, k):
+            governed = True  # « trouvant froide son étreinte »: no subject there
+        elif governed and s.lower[k] not in PERSONAL:
+            continue
         elif (
             _opening_noun(s, piece.tokens, n)
             or s.lower[k] in PERSONAL | _DEMONSTRATIVES
@@ -343,6 +347,13 @@ def _surface_clause(s: Sentence, piece: Piece, subordinate: set[int]) -> bool:
         ):
             seen_subject = True
     return False
+
+
+def _non_finite(s: Sentence, k: int) -> bool:
+    """A participle or an infinitive (« trouvant », « parti »), by its tag or its ending."""
+    if s.finite[k] or s.pos[k] not in ("VERB", "AUX"):
+        return False
+    return bool({"Part", "Inf"} & set(s.morph[k].get("VerbForm"))) or s.lower[k].endswith("ant")
 
 
 def _opening_noun(s: Sentence, tokens: list[int], n: int) -> bool:

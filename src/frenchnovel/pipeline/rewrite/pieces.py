@@ -22,7 +22,16 @@ from frenchnovel.pipeline.rewrite.syntax import (
 LINKS = ("C'était", "Ce fut", "C'est", "Ce sera")
 # A sentence cannot end on these: they lean on what follows.
 _ELIDED = re.compile(r"\b([Jj])e ([aeiouyhéèêàâîôûœ])")
-_FINAL = {".", "!", "?", "…", "?!", "!?", "..."}
+_FINAL = {
+    ".",
+    "!",
+    "?",
+    "…",
+    "?!",
+    "!?",
+    "...",
+    ":",
+}  # « il disait, en parlant vite : » (speech next)
 _LEADING = re.compile(r"^[\s,;:.—–\-)»”]+")
 _TRAILING = re.compile(r"[\s,;:—–\-(«“]+$")
 _ENDED = re.compile(r"[.!?…][»”\"')\]\s]*$")
@@ -102,8 +111,10 @@ def render(s: Sentence, piece: Piece, previous: Piece | None, *, final: bool) ->
         return ""
     if not _ENDED.search(text):
         question = s.text[last] == "?" and piece.head >= 0 and s.inverted(piece.head)
-        if final and last >= 0:  # « collection ! »: the space French puts before it, kept
-            spaced = s.text[last] in ("!", "?", "?!", "!?") and last > 0 and s.space[last - 1]
+        # « il disait : » keeps the colon that opens the speech after it, on its own clause
+        colon = last >= 0 and s.text[last] == ":" and last - 1 in piece.tokens
+        if final and last >= 0 and (s.text[last] != ":" or colon):  # « collection ! »
+            spaced = s.text[last] in ("!", "?", "?!", "!?", ":") and last > 0 and s.space[last - 1]
             text += (" " if spaced else "") + s.text[last]
         else:
             text += "?" if question else "."

@@ -72,6 +72,9 @@ def _antecedent(s: Sentence, piece: Piece, c: int) -> int:
         n = before[-1] if s.pos[before[-1]] in ANTECEDENTS else -1
     elif s.lower[first] == "dont" and first - 1 in piece.tokens and s.is_clause(c):
         n = first - 1 if s.pos[first - 1] in ANTECEDENTS else -1  # « une maison dont les … »
+    elif _a_qui(s, first) and first - 1 in piece.tokens and s.is_clause(c):
+        n = first - 1 if s.pos[first - 1] in ANTECEDENTS else -1  # « un garçon à qui la … »
+        return n
     else:
         return -1
     if n < 0 or s.lower[first] != "qui" or s.dep[first] not in SUBJECT_DEPS:
@@ -82,6 +85,11 @@ def _antecedent(s: Sentence, piece: Piece, c: int) -> int:
         if agree and (not number or agree[1] == number) and (not gender or agree[0] == gender):
             return candidate
     return -1 if number or gender else n
+
+
+def _a_qui(s: Sentence, first: int) -> bool:
+    """« à qui » opening a clause the parse did not read as a relative."""
+    return s.lower[first] == "à" and first + 1 < len(s) and s.lower[first + 1] == "qui"
 
 
 def _clause_gender(s: Sentence, c: int) -> str:
