@@ -39,7 +39,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 # four pool processes on two cores, up to 28 s with the reference reading beside them on a
 # machine shared with other test runs), or the chunk would fail the job with TASK_TIMEOUT.
 MACHINE = {"MAX_WORKERS": "2", "TASK_TIMEOUT_SECONDS": "50"}
-CHUNKS = {"CHUNKING_THRESHOLD_PAGES": "50", "CHUNK_SIZE_PAGES": "25"}
+# The reader's cap of chunks in flight lets all four pool processes work on the one job.
+CHUNKS = {
+    "CHUNKING_THRESHOLD_PAGES": "50",
+    "CHUNK_SIZE_PAGES": "25",
+    "MAX_CHUNKS_IN_FLIGHT_PER_USER": "4",
+}
 
 
 @pytest.fixture(scope="module")
