@@ -114,11 +114,12 @@ def remove_orphan_uploads(session: Session, *, store: BlobStore, now: datetime) 
         if name.startswith("estimate-") or session.get(Job, name) is None:
             store.delete_prefix(f"{name}/")
             removed.append(name)
-    _remove_old_scratch(store.scratch_dir, now)
+    remove_old_scratch(store.scratch_dir, now)
     return removed
 
 
-def _remove_old_scratch(scratch: Path, now: datetime) -> None:
+def remove_old_scratch(scratch: Path, now: datetime) -> None:
+    """Scratch copies older than an hour: left by a process killed inside its ``finally``."""
     if not scratch.is_dir():
         return
     for entry in scratch.iterdir():

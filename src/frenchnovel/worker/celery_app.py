@@ -8,7 +8,7 @@ broker other than the one of the process environment).
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from celery import Celery
@@ -148,11 +148,16 @@ def get_celery(settings: Settings | None = None) -> Celery:
 def _preload_models(**_: Any) -> None:
     # Load spaCy once in the parent worker so that forked children share its memory
     # instead of each paying the load time on its first chunk.
+    from frenchnovel.jobs.maintenance import remove_old_scratch
     from frenchnovel.pipeline.nlp import get_nlp
     from frenchnovel.storage.blobs import blob_store
 
     get_nlp()
-    blob_store(get_settings()).prepare()  # boto3's S3 model too, when STORAGE_URL is set
+    store = blob_store(get_settings())
+    store.prepare()  # boto3's S3 model too, when STORAGE_URL is set
+    # a worker of this machine killed while reading left its scratch copy: swept at start too,
+    # since this machine may never run the hourly cleanup
+    remove_old_scratch(store.scratch_dir, datetime.now(UTC))
 
 
 def _fresh_connections(**_: Any) -> None:
