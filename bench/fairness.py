@@ -40,8 +40,8 @@ from tests.e2e.stack import (
     wait_for,
 )
 from tests.integration.pdfs import french_paragraphs, render_pdf
+from tests.support.databases import PG_ADMIN, drop_database
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BASE_ENV = {"CHUNKING_THRESHOLD_PAGES": "10", "CHUNK_SIZE_PAGES": "10", "MAX_WORKERS": "2"}
 CONFIGS = {
     "default cap (2)": {},
@@ -108,8 +108,7 @@ def run(
         stack.stop()
         release_redis_database(redis_url)
         dispose_engines()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
 
 def main() -> None:

@@ -38,10 +38,10 @@ from tests.e2e.stack import (
     release_redis_database,
     snapshot_sources,
 )
+from tests.support.databases import PG_ADMIN, drop_database
 from tests.support.render import render_novel
 from tests.support.scans import scan_pdf
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 WORKERS = 2
 SERVICE_ENV = {"MAX_WORKERS": str(WORKERS), "OMP_THREAD_LIMIT": "1"}
 
@@ -115,8 +115,7 @@ def main() -> None:
         stack.stop()
         release_redis_database(redis_url)
         dispose_engines()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
         shutil.rmtree(work, ignore_errors=True)
 
     bound = sum(in_run) / WORKERS

@@ -52,9 +52,9 @@ from tests.e2e.stack import (
     snapshot_sources,
 )
 from tests.support import s3
+from tests.support.databases import PG_ADMIN, drop_database
 from tests.support.render import render_novel
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 MB = 1024 * 1024
 SERVICE_ENV = {"CHUNKING_THRESHOLD_PAGES": "50", "CHUNK_SIZE_PAGES": "50", "MAX_WORKERS": "2"}
 
@@ -193,8 +193,7 @@ class Backend:
         self.stack.stop()
         release_redis_database(self.redis_url)
         dispose_engines()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        drop_database(self.database)
 
 
 def main() -> None:

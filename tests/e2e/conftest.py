@@ -26,12 +26,12 @@ from tests.e2e.stack import (
     snapshot_sources,
 )
 from tests.support import s3
+from tests.support.databases import PG_ADMIN, drop_database
 from tests.support.render import render_novel
 from tests.support.s3 import FaultProxy, MotoServer
 
 # Several test sessions may share the Redis on 127.0.0.1: each claims a database of its own.
 FIRST_REDIS_DB = int(os.environ.get("FRENCHNOVEL_E2E_REDIS_DB", "8"))
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Small chunks keep the tests quick while a 40-page novel still makes four of them.
 SMALL_CHUNKS = {"CHUNKING_THRESHOLD_PAGES": "20", "CHUNK_SIZE_PAGES": "10"}
 
@@ -147,8 +147,7 @@ def postgres_service(
         stack.stop()
     finally:
         dispose_engines()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
 
 @pytest.fixture

@@ -28,13 +28,13 @@ import psycopg
 from frenchnovel.config import Settings
 from frenchnovel.storage.db import dispose_engines, upgrade_database
 from tests.e2e.stack import Process, Stack
+from tests.support.databases import PG_ADMIN, drop_database
 from tests.support.forwarder import forward
 from tests.support.netns import Network, private_network
 from tests.support.redis_server import RedisServer
 from tests.support.s3 import MotoServer
 from tests.support.s3 import env as s3_env
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 POSTGRES = ("127.0.0.1", 5432)
 PREFIX = "service"
 
@@ -133,8 +133,7 @@ def _database(undo: ExitStack) -> str:
         admin.execute(f'CREATE DATABASE "{name}"')
 
     def drop() -> None:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
     undo.callback(drop)
     return name

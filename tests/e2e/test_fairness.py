@@ -22,6 +22,7 @@ from frenchnovel.worker.celery_app import QUEUE, SMALL_QUEUE, create_celery_app
 from tests.e2e.conftest import PG_ADMIN, _stack
 from tests.e2e.stack import Stack, wait_for
 from tests.integration.pdfs import french_paragraphs, render_pdf
+from tests.support.databases import drop_database
 
 FAIR = {
     "CHUNKING_THRESHOLD_PAGES": "10",
@@ -48,8 +49,7 @@ def _postgres_stack(
         stack.stop()
     finally:
         dispose_engines()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
 
 @pytest.fixture

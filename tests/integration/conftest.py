@@ -29,10 +29,10 @@ from frenchnovel.storage.models import Base
 from tests.fakes.llm_server import FakeLLM, FakeLLMServer
 from tests.fakes.llm_setup import novel_sentences
 from tests.integration.pdfs import french_paragraphs, render_pdf
+from tests.support.databases import PG_ADMIN, drop_database
 from tests.support.people import Person, add_person
 from tests.support.submissions import made_up
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
@@ -72,8 +72,7 @@ def postgres_database() -> Iterator[str]:
         yield url
     finally:
         dispose_engines()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
 
 def _empty_tables(url: str, storage_dir: Path) -> None:

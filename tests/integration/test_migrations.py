@@ -16,6 +16,7 @@ from frenchnovel.config import Settings
 from frenchnovel.storage.db import create_db_engine, upgrade_database
 from frenchnovel.storage.models import Base
 from tests.integration.conftest import PG_ADMIN, PG_URL
+from tests.support.databases import drop_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -29,8 +30,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     try:
         yield PG_URL.format(name=name)
     finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
 
 def test_migrations_upgrade_an_empty_database_to_exactly_the_models(

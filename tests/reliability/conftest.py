@@ -26,6 +26,7 @@ from frenchnovel.api.app import create_app
 from frenchnovel.config import Settings
 from frenchnovel.storage.db import dispose_engines, get_engine, session_factory, upgrade_database
 from tests.reliability.helpers import PG_ADMIN, Losses
+from tests.support.databases import drop_database
 from tests.support.ledger import check_ledger
 from tests.support.people import Person, add_person
 from tests.support.redis_server import RedisServer
@@ -61,8 +62,7 @@ def database_url() -> Iterator[str]:
     finally:
         _database.clear()
         dispose_engines()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+from tests.support.databases import PG_ADMIN  # noqa: F401 (the reliability tests import it from here)
 
 
 @dataclass
