@@ -2,7 +2,7 @@
 
 Each one takes a piece and offers ways to make it two sentences, in reading order (after
 DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
-``relatives``, ``descriptions``, ``complements`` and ``adjuncts`` hold them:
+``relatives``, ``descriptions``, ``complements`` and ``repeats`` hold them:
 
 - at a semicolon or colon between two clauses;
 - coordinated clauses: « Il entra et s'assit » → « Il entra. Il s'assit. » (« et » goes, « mais »
@@ -17,7 +17,8 @@ DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
   a present participle or a gerund in a past narrative → the imperfect (« rêvant » → « elle
   rêvait »);
 - coordinated objects, complements or attributes → one sentence each, subject and verb repeated;
-  so does a complement set off by commas after its verb (``adjuncts``);
+  so does a complement the verb does without (a gerund, « sans … », a place or a time set off by
+  a comma), the verb's object written again as « le / la / les » (``repeats``);
 - failing a parse that sees it, « et » or a comma before a finite verb with no subject of its own;
 - last, a clause of purpose or time at the end of a clause (« pour … », « afin de … », « sans … »,
   « avant de … », « après avoir … »), or a circumstance of place or time at its end or start →
@@ -31,7 +32,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from frenchnovel.pipeline.rewrite.adjuncts import adjuncts
 from frenchnovel.pipeline.rewrite.circumstances import circumstances
 from frenchnovel.pipeline.rewrite.clauses import (
     adverbial,
@@ -44,6 +44,7 @@ from frenchnovel.pipeline.rewrite.descriptions import descriptions
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.purposes import purposes
 from frenchnovel.pipeline.rewrite.relatives import relatives
+from frenchnovel.pipeline.rewrite.repeats import repeats
 from frenchnovel.pipeline.rewrite.splitting import top_clause
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.rewrite.times import fronted_time, trailing_time
@@ -61,7 +62,7 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     yield from trailing_time(s, piece)
     yield from descriptions(s, piece)
     yield from complements(s, piece)
-    yield from adjuncts(s, piece)
+    yield from repeats(s, piece)
     yield from verb_phrases(s, piece)
     yield from purposes(s, piece)
     yield from circumstances(s, piece)
