@@ -11,10 +11,8 @@ Only a phrase the parse hangs on the piece's verb (or on its object or infinitiv
 small model often hangs it), opened by a preposition of place, time or manner (never « à » or
 « de », so often the verb's argument), a determined noun phrase of three words or more with no
 verb in it; only after a verb that says enough without it (not « être », « aller », « mettre »,
-a pronominal or a passive verb, a negated one, an incise). It is taken from the end of the clause,
-with no other verb or relative between them that could own it, or from its start when a comma
-sets it off (« Mais, dans les circonstances actuelles, »), whatever the verb: fronted, it is
-neither what the verb needs nor in the negation's scope.
+a pronominal or a passive verb, an incise). It is taken from the end of the clause, with no other
+verb or relative between them that could own it, or from its start when a comma sets it off.
 « Ce fut » follows a simple past, « C'est » a present, « Ce sera » a future, « C'était »
 anything else; the new sentence comes after its clause.
 """
@@ -54,7 +52,6 @@ _DETERMINED = {"le", "la", "les", "un", "une", "des", "ce", "cet", "cette", "ces
                "ses", "mon", "ma", "mes", "ton", "ta", "tes", "leur", "leurs"}  # fmt: skip
 _CLAUSE_OF_ITS_OWN = {"nsubj", "mark", "aux:tense", "aux", "nsubj:pass"}
 _BY_AGENT = {"par"}  # « par » after a passive names the agent, no circumstance
-_OPENING = {"mais", "et", "puis", "or", "alors", "donc", "aussi", "enfin"}  # « Mais, dans … , »
 
 
 def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
@@ -62,10 +59,14 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     h = piece.head
     if h < 0 or s.pos[h] != "VERB" or not s.is_clause(h):
         return
+    verbs = lemmas_of(s.lower[h])
+    if verbs & _NEEDY and not verbs & _SEEING:  # « vit »: « voir » as much as « vivre »
+        return
     members = set(piece.tokens)
-    if _passive(s, h) or any(s.inverted(k) for k in members):
+    if _reflexive(s, h, members) or _passive(s, h) or any(s.inverted(k) for k in members):
         return  # « ajouta Harris, avec … »: an incise's complement is the speech's
-    trailing = _trailing_allowed(s, h, members)
+    if any(s.lower[k] in ("ne", "n'", "n’") for k in members):
+        return  # « il n'osa pas entrer par la porte »: the negation's scope
     order = piece.tokens
     for a in sorted((a for a in order if _circumstance(s, h, a, members)), reverse=True):
         child = s.subtree(a) & members
@@ -73,9 +74,8 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if set(order[lo : hi + 1]) != child:
             continue
         after = [k for k in order[hi + 1 :] if not s.is_punct(k)]
-        opening = all(s.is_punct(k) or s.lower[k] in _OPENING for k in order[:lo])
-        fronted = opening and hi + 1 < len(order) and s.text[order[hi + 1]] in COMMAS
-        if (after or not trailing) and not fronted:
+        fronted = lo == 0 and hi + 1 < len(order) and s.text[order[hi + 1]] in COMMAS
+        if after and not fronted:
             continue  # one inside the clause may belong to the word after it
         if any(s.text[k] in STOPS for k in order[hi + 1 : -1]):
             continue
@@ -89,18 +89,6 @@ def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             continue
         kid.anchor = max(parent.position(), max(parent.words(s))) + 0.5  # after its clause
         yield [parent, kid]
-
-
-def _trailing_allowed(s: Sentence, h: int, members: set[int]) -> bool:
-    """A circumstance at the end may go: the verb says enough without it (not « il alla », « il
-    se coucha »), and no negation may reach it (« il n'osa pas entrer par la porte »). One set
-    off before the subject by a comma is never the verb's need nor the negation's scope."""
-    verbs = lemmas_of(s.lower[h])
-    if verbs & _NEEDY and not verbs & _SEEING:  # « vit »: « voir » as much as « vivre »
-        return False
-    if _reflexive(s, h, members):
-        return False
-    return not any(s.lower[k] in ("ne", "n'", "n’") for k in members)
 
 
 def _say_where(s: Sentence, h: int, a: int, parent: Piece, kid: Piece, *, fronted: bool) -> bool:
@@ -152,7 +140,7 @@ def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
     if len(words) < 3 or any(s.finite[k] or s.pos[k] in ("VERB", "AUX") for k in inner):
         return False  # « dans un salon » at least; a clause inside may be the verb's
     determined = any(s.dep[k] in ("det", "nummod") for k in s.children[a])
-    return determined or s.pos[a] == "PROPN" or opening in ("au", "aux", "du", "des")
+    return determined or s.pos[a] == "PROPN"
 
 
 def _has_object(s: Sentence, h: int, piece: Piece) -> bool:
