@@ -71,6 +71,10 @@ def test_a_complement_takes_the_subject_the_verb_and_the_object_again(
         # another verb stands between: the council meets before the session, not the lunch
         "Il déjeunait à dix heures, le conseil devant se réunir à midi, avant la réouverture du "
         "Parlement.",
+        # « du vinaigre » is a partitive object, « Elle but pour … » would lose it
+        "Dès lors, la pauvre femme but du vinaigre, pour se faire maigrir un peu.",
+        # « rester » needs what follows: « Elle restait des journées entières. » breaks off
+        "Elle restait à présent des journées entières, sans s'habiller ni se coiffer.",
         # « commençait » needs its infinitive: « Elle commençait dans la chambre » says nothing
         "La cuvette commençait à trembler aux mains de Justin, dans la chambre obscure.",
     ],

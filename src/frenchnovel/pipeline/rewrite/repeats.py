@@ -41,7 +41,8 @@ _MOVABLE = ("obl:mod", "obl", "advcl")
 # has no second sentence « il commençait aux mains de Justin ».
 _NEEDED = ("ccomp", "xcomp")
 _LIGHT = {"avoir", "être", "faire", "aller", "venir", "falloir", "sembler", "paraître",
-          "devenir"}  # fmt: skip
+          "devenir", "rester", "demeurer"}  # fmt: skip  # « elle restait des journées entières »
+_PARTITIVE = {"du", "des", "de", "d'", "d’"}
 _NON_FINITE_MARKS = {"en", "sans", "pour", "avant", "après", "afin", "de", "d'", "d’"}
 
 
@@ -181,6 +182,8 @@ def _without_object(s: Sentence, piece: Piece, core: set[int], child: set[int]) 
     if any(k > max(child) for k in rest):
         return False
     first = next((k for k in rest if s.pos[k] != "ADV"), -1)
+    if first >= 0 and s.lower[first] in _PARTITIVE:
+        return False  # « elle but du vinaigre »: « du » opens an object, not a place
     return first < 0 or s.pos[first] == "ADP"
 
 
