@@ -37,6 +37,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 PREFIX = "10.231"
 LOCK = Path("/tmp/frenchnovel-netns.lock")
 _SERIALS = itertools.count()
@@ -117,25 +119,15 @@ def sweep_stale() -> list[str]:
     removed = []
     for name in ip("netns", "list").stdout.split():
         found = re.fullmatch(r"fn-(?:w\d+|probe)-(\d+)(?:n\d+|-[0-9a-f]+)?", name)
-        if found and not _alive(int(found[1])):
+        if found and not psutil.pid_exists(int(found[1])):
             _remove_namespace(name)
             removed.append(name)
     links = ip("-o", "link", "show").stdout
     for link in re.findall(r"^\d+: (fn(\d+)(?:n\d+)?r\d+)[@:]", links, re.M):
-        if not _alive(int(link[1])):
+        if not psutil.pid_exists(int(link[1])):
             ip("link", "delete", link[0], check=False)
             removed.append(link[0])
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _used_subnets() -> set[int]:
