@@ -726,3 +726,24 @@ def test_que_whose_verb_takes_an_infinitive_stays_with_its_antecedent() -> None:
     # « Il la valait mieux garder » would give the infinitive's object to « valait »
     source = "Il sentait en lui une ardeur qu'il valait mieux garder pour la jeune femme."
     assert not any(p.startswith("Il la valait") for p in rewrite(source))
+
+
+def test_a_sentence_the_rules_fail_on_stays_whole_and_the_others_are_rewritten(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import frenchnovel.pipeline.rewrite.local as local
+
+    broken = "Le vieux notaire guignait la propriété du voisin sans faire connaître son prix."
+    fine = "Il entra dans la maison de son père et s'assit près du feu de la cuisine."
+    split = local.split
+
+    def failing(sentence: str, doc: object, options: JobOptions) -> list[str]:
+        if sentence == broken:
+            raise ValueError("a rule failed")
+        return split(sentence, doc, options)
+
+    monkeypatch.setattr(local, "split", failing)
+    pieces = LocalRewriter().rewrite([broken, fine], DEFAULT).pieces
+    assert pieces[0] == [broken]
+    assert len(pieces[1]) == 2
+    assert "the rewriting failed" in caplog.text

@@ -81,3 +81,13 @@ def test_a_complement_takes_the_subject_the_verb_and_the_object_again(
 )
 def test_a_complement_stays_where_the_repetition_would_change_what_is_said(source: str) -> None:
     assert rewrite(source) == [source]
+
+
+def test_a_complement_left_as_punctuation_by_an_earlier_transformation_is_passed_over() -> None:
+    # « où l'herbe a dessiné … » taken away first leaves its noun's commas alone in the piece
+    source = (
+        "Le petit cimetière qui l'entoure, clos d'un mur à hauteur d'appui, est si bien rempli de "
+        "tombeaux, que les vieilles pierres à ras du sol font un dallage continu, où l'herbe a "
+        "dessiné de soi-même des carrés verts réguliers."
+    )
+    assert len(rewrite(source)) >= 2

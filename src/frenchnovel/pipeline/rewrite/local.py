@@ -13,11 +13,13 @@ source's; only subjects, « le / la / lui », « était » and the links are add
 exactly as it is, even over the limit: cutting a character's words changes who says what, and a
 reader who asks to skip dialogue wants it verbatim. ``preserve_formatting=False`` writes « » as
 " and … as ... in every other output sentence. When ``cancelled()`` turns true the engine stops
-between two batches and the sentences it did not reach come back unchanged.
+between two batches and the sentences it did not reach come back unchanged. A sentence on which
+a transformation fails (a bug of the rules) comes back whole, and the failure is logged.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 
@@ -33,6 +35,7 @@ from frenchnovel.pipeline.words import count_words, estimate_tokens
 
 BATCH = 256  # sentences per nlp.pipe call; a cancelled job stops between two batches
 WINDOW = 5000  # characters: longer run-on "sentences" are parsed in parts (spaCy's cost grows)
+log = logging.getLogger(__name__)
 _DIALOGUE = re.compile(r"^\s*(?:--|—|–|-\s)|[«»“”\"]")
 
 
@@ -71,7 +74,7 @@ class LocalRewriter:
                 if i not in done:  # the first window of a sentence replaces it
                     pieces[i] = []
                     done.add(i)
-                pieces[i].extend(split(part, doc, options))
+                pieces[i].extend(_guarded(part, doc, options))
         if not options.preserve_formatting:
             pieces = [
                 group if i in verbatim else [plain_typography(p) for p in group]
@@ -95,6 +98,16 @@ def windows(sentence: str) -> list[str]:
             parts.append(sentence[start:end].strip())
         start = end
     return parts
+
+
+def _guarded(sentence: str, doc: object, options: JobOptions) -> list[str]:
+    """``split``, or the sentence whole when a transformation fails on it: one sentence the rules
+    cannot handle must not fail a book of a thousand pages (the failure is logged)."""
+    try:
+        return split(sentence, doc, options)
+    except Exception:
+        log.exception("a sentence stays whole: the rewriting failed on it: %.80r", sentence)
+        return [sentence]
 
 
 def split(sentence: str, doc: object, options: JobOptions) -> list[str]:

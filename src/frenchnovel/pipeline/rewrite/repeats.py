@@ -58,7 +58,7 @@ def repeats(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         after = max((max(s.subtree(o) & members) for o in objects), default=max(core))
         for a in reversed([k for k in s.children[v] if _movable(s, k, v, members, core)]):
             child = trimmed(s, s.subtree(a) & members)
-            if not _alone(s, piece, v, a, child, core, objects, after):
+            if not child or not _alone(s, piece, v, a, child, core, objects, after):
                 continue
             parent, _ = detach(s, piece, child, piece.head)
             if sum(k > max(core) and not s.is_punct(k) for k in parent.words(s)) < 2:
@@ -142,7 +142,9 @@ def _movable(s: Sentence, a: int, v: int, members: set[int], core: set[int]) -> 
         return False
     if any(min(child) < k < max(child) and k not in child for k in members):
         return False
-    opening = min(k for k in child if not s.is_punct(k))
+    opening = min((k for k in child if not s.is_punct(k)), default=-1)
+    if opening < 0:
+        return False
     if s.dep[a] == "advcl":
         return s.lower[opening] in _NON_FINITE_MARKS and s.pos[a] == "VERB"
     if s.pos[opening] != "ADP" or s.pos[a] not in ("NOUN", "PROPN"):
