@@ -747,3 +747,11 @@ def test_a_sentence_the_rules_fail_on_stays_whole_and_the_others_are_rewritten(
     assert pieces[0] == [broken]
     assert len(pieces[1]) == 2
     assert "the rewriting failed" in caplog.text
+
+
+def test_the_dash_that_opens_a_line_of_dialogue_opens_its_first_piece() -> None:
+    source = "-- Tu as raison, et je partirai demain matin avec ta mère pour la grande ville."
+    assert rewrite(source) == [
+        "-- Tu as raison.",
+        "Je partirai demain matin avec ta mère pour la grande ville.",
+    ]
