@@ -57,8 +57,8 @@ _BY_AGENT = {"par"}  # « par » after a passive names the agent, no circumstanc
 def circumstances(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     """The last or the fronted circumstance of ``piece``'s verb as « C'était … »."""
     h = piece.head
-    if h < 0 or s.pos[h] != "VERB" or not s.is_clause(h):
-        return
+    if h < 0 or s.pos[h] != "VERB" or not s.is_clause(h) or h not in piece.tokens:
+        return  # « Il avait les pieds au feu … »: a clause written anew has no verb of the source
     verbs = lemmas_of(s.lower[h])
     if verbs & _NEEDY and not verbs & _SEEING:  # « vit »: « voir » as much as « vivre »
         return
