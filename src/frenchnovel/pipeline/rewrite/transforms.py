@@ -7,6 +7,8 @@ DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
 - at a semicolon or colon between two clauses;
 - coordinated clauses: « Il entra et s'assit » → « Il entra. Il s'assit. » (« et » goes, « mais »
   and « puis » stay; the subject is written again);
+- past participles under one auxiliary: « Ils avaient passé la rivière et laissé … » → « … Ils
+  avaient laissé … » (``participles``);
 - relative clauses: « qui » → the antecedent as subject, « que » → « le / la / l' / les » before
   the verb, « à qui » → « lui / leur »; « dont », « où » and a relative of a pronoun (« ceux qui »)
   stay with their clause;
@@ -44,6 +46,7 @@ from frenchnovel.pipeline.rewrite.clauses import (
 )
 from frenchnovel.pipeline.rewrite.complements import complements
 from frenchnovel.pipeline.rewrite.descriptions import descriptions
+from frenchnovel.pipeline.rewrite.participles import participles
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.purposes import purposes
 from frenchnovel.pipeline.rewrite.relatives import relatives
@@ -59,6 +62,7 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     """Ways to make ``piece`` two sentences, the most natural kinds first."""
     yield from at_stops(s, piece)
     yield from coordinated(s, piece)
+    yield from participles(s, piece)
     yield from relatives(s, piece)
     yield from adverbial(s, piece)
     yield from fronted_time(s, piece)
