@@ -755,3 +755,13 @@ def test_the_dash_that_opens_a_line_of_dialogue_opens_its_first_piece() -> None:
         "-- Tu as raison.",
         "Je partirai demain matin avec ta mère pour la grande ville.",
     ]
+
+
+def test_a_relative_inside_the_subject_follows_its_clause_without_commas() -> None:
+    source = (
+        "Le vieil homme qui vendait des journaux devant la gare nous regardait passer chaque matin."
+    )
+    assert rewrite(source) == [
+        "Le vieil homme nous regardait passer chaque matin.",
+        "Il vendait des journaux devant la gare.",
+    ]

@@ -23,6 +23,7 @@ from frenchnovel.pipeline.rewrite.splitting import (
     REFLEXIVE,
     STOPS,
     clitic_slot,
+    cluster_start,
     detach,
     mood,
 )
@@ -47,7 +48,7 @@ def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if not words or not s.is_clause(c) or mood(s, c) in ("Cnd", "Sub"):
             continue  # « une chouette qui verrait »: a supposition is no statement
         found = mention(s, n)
-        if not (found.pronoun() or found.phrase) or not _ends_cleanly(s, piece, child):
+        if not (found.pronoun() or found.phrase) or not _ends_cleanly(s, piece, child, n):
             continue
         if any(s.lower[k] in RELATIVE_PRONOUNS for k in words[1:] if s.lower[k - 1] in ("et", ",")):
             continue  # « qu'on instruisait et qu'on allait juger »: two relatives stay together
@@ -116,14 +117,18 @@ def _verb_number(s: Sentence, c: int) -> str:
     return {"Sing": "s", "Plur": "p"}.get(s.feature(v, "Number"), "")
 
 
-def _ends_cleanly(s: Sentence, piece: Piece, child: set[int]) -> bool:
+def _ends_cleanly(s: Sentence, piece: Piece, child: set[int], n: int) -> bool:
     """What follows the relative clause ``child`` in ``piece`` cannot be part of it: nothing, a
-    stop, or a comma before a verb or a conjunction (« La porte, qui …, était »). Otherwise the
-    parse may have hung some of its words elsewhere (« un mot … qui le suppliait de venir dîner
-    chez elle, le soir même, avec sa femme »)."""
+    stop, a comma before a verb or a conjunction (« La porte, qui …, était »), or the verb whose
+    subject the antecedent ``n`` is (« Les deux religieuses qui faisaient le service
+    s'appelaient … »). Otherwise the parse may have hung some of its words elsewhere (« un mot …
+    qui le suppliait de venir dîner chez elle, le soir même, avec sa femme »)."""
     after = [k for k in piece.tokens if k > max(child)]
     if not after or s.text[after[0]] in STOPS:
         return True
+    v = s.head[n] if s.dep[n] in SUBJECT_DEPS and n < min(child) else -1
+    if s.text[after[0]] not in COMMAS and v > max(child) and s.finite_of(v) >= 0:
+        return after[0] == cluster_start(s, v, set(piece.tokens))
     if s.text[after[0]] not in COMMAS or len(after) < 2:
         return False
     k = after[1]
