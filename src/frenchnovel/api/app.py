@@ -9,9 +9,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.routing import Match, Mount
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from frenchnovel.api import metrics
+from frenchnovel.api.asgi import HttpMiddleware
 from frenchnovel.api.context import RequestContext
 from frenchnovel.api.errors import install_error_handlers
 from frenchnovel.api.gates import install_gates
@@ -38,17 +39,10 @@ PAGE_POLICY = (
 DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
 
 
-class SecurityHeaders:
-    """Headers that keep the page from being framed, sniffed or fed foreign scripts (plain ASGI,
-    like ``metrics.LatencyMiddleware``, for the same reason)."""
+class SecurityHeaders(HttpMiddleware):
+    """Headers that keep the page from being framed, sniffed or fed foreign scripts."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         page = not str(scope.get("path", "")).startswith(DOCS_PATHS)
 
         async def add_headers(message: Message) -> None:

@@ -15,8 +15,9 @@ import uuid
 
 from opentelemetry.trace import Span
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from frenchnovel.api.asgi import HttpMiddleware
 from frenchnovel.observe import logs, tracing
 
 HEADER = "X-Request-ID"
@@ -29,16 +30,10 @@ def request_id_of(headers: Headers) -> str:
     return given if _PLAIN.fullmatch(given) else uuid.uuid4().hex
 
 
-class RequestContext:
+class RequestContext(HttpMiddleware):
     """Plain ASGI, outermost: the id is bound before the other middlewares run."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
         request_id = request_id_of(headers)
         logs.bind(request_id=request_id, job_id=None, chunk=None, user_id=None)
