@@ -765,3 +765,11 @@ def test_a_relative_inside_the_subject_follows_its_clause_without_commas() -> No
         "Le vieil homme nous regardait passer chaque matin.",
         "Il vendait des journaux devant la gare.",
     ]
+
+
+def test_les_autres_before_its_verb_is_a_subject() -> None:
+    source = (
+        "Cependant, tandis que quelques-uns chantaient, les autres causaient tumultueusement, et "
+        "tous ensemble; ce n'était plus que du bruit."
+    )
+    assert rewrite(source)[-1] == "Ce n'était plus que du bruit."

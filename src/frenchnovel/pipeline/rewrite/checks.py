@@ -47,6 +47,10 @@ _DEGREE = {"plus", "moins", "aussi"}
 _QUANTITIES = {"trop", "beaucoup", "peu", "tant", "assez", "plus", "moins", "combien"}
 _DEMONSTRATIVES = {"c'", "c’", "ce", "ça", "cela", "ceci"}
 _QUE = {"que", "qu'", "qu’"}
+_INDEFINITES = {"autres", "uns", "unes", "chacun", "chacune", "plusieurs", "certains", "certaines",
+                "quelques-uns", "quelques-unes", "aucun", "aucune", "rien", "celui-ci",
+                "celle-ci", "ceux-ci", "celles-ci", "celui-là", "celle-là", "ceux-là",
+                "celles-là"}  # fmt: skip
 _OPENERS = {"que", "qu'", "qu’", "qui", "dont", "où", "quand", "lorsque", "lorsqu'", "lorsqu’",
             "puisque", "puisqu'", "puisqu’", "quoique", "parce"}  # fmt: skip
 _SUBORDINATE_DEPS = {"advcl", "acl", "ccomp", "csubj", "xcomp", "obl", "obj", "nmod", "dep"}
@@ -338,6 +342,7 @@ def _surface_clause(s: Sentence, piece: Piece, subordinate: set[int]) -> bool:
         elif (
             _opening_noun(s, piece.tokens, n)
             or s.lower[k] in PERSONAL | _DEMONSTRATIVES
+            or _indefinite_subject(s, piece.tokens, n)
             or (
                 (s.pos[k] in ("NOUN", "PROPN") or (s.pos[k] == "X" and s.text[k].istitle()))
                 and (s.dep[k] in ("nsubj", "nsubj:pass", "ROOT", "dep") or s.pos[k] != "NOUN")
@@ -347,6 +352,14 @@ def _surface_clause(s: Sentence, piece: Piece, subordinate: set[int]) -> bool:
         ):
             seen_subject = True
     return False
+
+
+def _indefinite_subject(s: Sentence, tokens: list[int], n: int) -> bool:
+    """« les autres causaient », « chacun s'en alla »: a pronoun the small model reads as an
+    adjective or a determiner, not after a preposition."""
+    k = tokens[n]
+    after_preposition = n > 0 and s.pos[tokens[n - 1]] == "ADP"
+    return s.lower[k] in _INDEFINITES and not after_preposition and not _has_case(s, k)
 
 
 def _non_finite(s: Sentence, k: int) -> bool:
