@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite.local import LocalRewriter
 from frenchnovel.pipeline.words import count_words, estimate_tokens, words
+from tests.support.rewriting import rewrite
 
 DEFAULT = JobOptions()
 # What a transformation may write that the source does not have (see transforms.py).
@@ -27,10 +28,6 @@ LEANING = {
     "mais", "que", "qu", "qui", "ne", "n", "se", "s", "dont", "sur", "dans", "par", "pour", "avec",
     "sans", "sous", "vers", "chez", "ce", "c", "son", "sa", "ses", "leur", "leurs",
 }  # fmt: skip
-
-
-def rewrite(sentence: str, **options: object) -> list[str]:
-    return LocalRewriter().rewrite([sentence], JobOptions.parse(options)).pieces[0]
 
 
 def vocabulary(text: str) -> set[str]:

@@ -6,12 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from frenchnovel.pipeline.options import JobOptions
-from frenchnovel.pipeline.rewrite.local import LocalRewriter
-
-
-def rewrite(sentence: str) -> list[str]:
-    return LocalRewriter().rewrite([sentence], JobOptions()).pieces[0]
+from tests.support.rewriting import rewrite
 
 
 @pytest.mark.parametrize(
