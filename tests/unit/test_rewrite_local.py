@@ -251,11 +251,6 @@ def test_an_antecedent_a_pronoun_could_mistake_is_named_again() -> None:
             "Il entendit un jour conter dans un salon un procès criminel "
             "qu'on instruisait et qu'on allait juger."
         ),
-        # what follows the relative may belong to it: « avec sa femme » must not change hands
-        (
-            "Il reçut un mot de la Patronne qui le suppliait de venir "
-            "dîner chez elle, le soir même, avec sa femme."
-        ),
         # the cause goes on after a comma: « et que le reste » is the cause's, not the main clause's
         "Ils soupçonnaient que cette demoiselle ne voulut jamais l'épouser parce qu'il n'avait pu "
         "prouver que soixante et onze quartiers, et que le reste de son arbre avait été perdu.",
@@ -770,3 +765,19 @@ def test_les_autres_before_its_verb_is_a_subject() -> None:
         "tous ensemble; ce n'était plus que du bruit."
     )
     assert rewrite(source)[-1] == "Ce n'était plus que du bruit."
+
+
+def test_what_ends_the_sentence_after_a_relative_goes_with_the_relative() -> None:
+    assert rewrite("Il aperçut en effet sa femme qui passait, au bras du ministre.") == [
+        "Il aperçut en effet sa femme.",
+        "Elle passait, au bras du ministre.",
+    ]
+    # « avec sa femme » is the invitation's: it must not go to « reçut »
+    source = (
+        "Il reçut un mot de la Patronne qui le suppliait de venir dîner chez elle, le soir même, "
+        "avec sa femme."
+    )
+    assert rewrite(source) == [
+        "Il reçut un mot de la Patronne.",
+        "Elle le suppliait de venir dîner chez elle, le soir même, avec sa femme.",
+    ]

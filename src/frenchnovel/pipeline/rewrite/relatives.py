@@ -48,6 +48,8 @@ def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if not words or not s.is_clause(c) or mood(s, c) in ("Cnd", "Sub"):
             continue  # « une chouette qui verrait »: a supposition is no statement
         found = mention(s, n)
+        if not _ends_cleanly(s, piece, child, n):
+            child |= _tail(s, piece, child)  # « sa femme qui passait, au bras du ministre »
         if not (found.pronoun() or found.phrase) or not _ends_cleanly(s, piece, child, n):
             continue
         if any(s.lower[k] in RELATIVE_PRONOUNS for k in words[1:] if s.lower[k - 1] in ("et", ",")):
@@ -115,6 +117,21 @@ def _verb_number(s: Sentence, c: int) -> str:
     if s.lower[v].endswith(("aient", "èrent", "irent", "urent", "ont", "ent")):
         return "p" if s.feature(v, "Number") != "Sing" or s.lower[v].endswith("aient") else ""
     return {"Sing": "s", "Plur": "p"}.get(s.feature(v, "Number"), "")
+
+
+def _tail(s: Sentence, piece: Piece, child: set[int]) -> set[int]:
+    """What ends ``piece`` after the relative clause ``child`` when it is the clause's own: words
+    after a comma with no verb, quote or relative of their own (« qui passait, au bras du
+    ministre »: the nearest clause's, and the last), up to the final stop; else nothing."""
+    after = [k for k in piece.tokens if k > max(child)]
+    words = [k for k in after if not s.is_punct(k)]
+    if not words or s.text[after[0]] not in COMMAS:
+        return set()
+    if any(s.finite[k] or s.pos[k] in ("VERB", "AUX", "CCONJ") for k in words):
+        return set()
+    if any(s.lower[k] in RELATIVE_PRONOUNS or s.text[k] in ("«", "»", "(", ")") for k in after):
+        return set()
+    return {k for k in after if k <= max(words)}
 
 
 def _ends_cleanly(s: Sentence, piece: Piece, child: set[int], n: int) -> bool:
