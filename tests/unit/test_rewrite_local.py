@@ -781,3 +781,11 @@ def test_what_ends_the_sentence_after_a_relative_goes_with_the_relative() -> Non
         "Il reçut un mot de la Patronne.",
         "Elle le suppliait de venir dîner chez elle, le soir même, avec sa femme.",
     ]
+
+
+def test_a_preposition_written_again_after_a_comma_makes_a_list() -> None:
+    source = "Il se mêlait aux familles vêtues de noir, aux prêtres gémissant autour d'un cercueil."
+    assert rewrite(source) == [
+        "Il se mêlait aux familles vêtues de noir.",
+        "Il se mêlait aux prêtres gémissant autour d'un cercueil.",
+    ]

@@ -32,7 +32,7 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         verb, keep = _governor(s, x, members)
         if verb < 0 or any(s.lower[k] in ("entre", "parmi") for k in keep):
             continue  # « entre Sa Majesté, son valet et plusieurs dames »: the list is one place
-        if not _joined_by_et(s, x, y) or s.pos[x] != s.pos[y]:
+        if not (_joined_by_et(s, x, y) or _same_preposition(s, x, y)) or s.pos[x] != s.pos[y]:
             continue  # « dans le château …, un jeune garçon »: no list, whatever the parse says
         child = trimmed(s, s.subtree(y) & members)
         cc = {k for k in s.children[y] if s.dep[k] == "cc"}
@@ -87,6 +87,24 @@ def _last(s: Sentence, piece: Piece, y: int, child: set[int]) -> bool:
         for k in piece.tokens
         if k > min(child) and k not in child and k not in later and not s.is_punct(k)
     ]
+
+
+_A = {"à", "au", "aux"}
+
+
+def _same_preposition(s: Sentence, x: int, y: int) -> bool:
+    """« aux familles …, aux prêtres … »: the preposition written again after a comma makes a
+    list whatever the conjunction (there is none)."""
+
+    def cases(k: int) -> list[int]:
+        return [j for j in s.children[k] if s.dep[j] == "case" and j < k]
+
+    def word(k: int) -> str:
+        found = cases(k)
+        return "" if not found else "à" if s.lower[found[0]] in _A else s.lower[found[0]]
+
+    opening = min(cases(y), default=0)
+    return bool(word(x)) and word(x) == word(y) and opening > 0 and s.text[opening - 1] == ","
 
 
 def _joined_by_et(s: Sentence, x: int, y: int) -> bool:
