@@ -789,3 +789,14 @@ def test_a_preposition_written_again_after_a_comma_makes_a_list() -> None:
         "Il se mêlait aux familles vêtues de noir.",
         "Il se mêlait aux prêtres gémissant autour d'un cercueil.",
     ]
+
+
+def test_an_adjective_after_the_opening_determiner_and_before_the_verb_is_its_subject() -> None:
+    source = (
+        "Les vieux saules ébranchés miraient dans l'eau leur écorce grise ; au delà, tout "
+        "alentour, la prairie semblait vide."
+    )
+    assert rewrite(source) == [
+        "Les vieux saules ébranchés miraient dans l'eau leur écorce grise.",
+        "Au delà, tout alentour, la prairie semblait vide.",
+    ]

@@ -371,8 +371,12 @@ def _non_finite(s: Sentence, k: int) -> bool:
 
 def _opening_noun(s: Sentence, tokens: list[int], n: int) -> bool:
     """« Les vieux saules ébranchés miraient … »: a noun after the determiner that opens the
-    piece, whatever the parse made of it."""
-    if s.pos[tokens[n]] != "NOUN" or n == 0 or s.lower[tokens[0]] not in _OPENING_DETERMINERS:
+    piece, whatever the parse made of it; « La bonne ouvrit … »: an adjective there, right
+    before a finite verb, is a noun too."""
+    if n == 0 or s.lower[tokens[0]] not in _OPENING_DETERMINERS:
+        return False
+    verb_next = n + 1 < len(tokens) and s.finite[tokens[n + 1]]
+    if s.pos[tokens[n]] != "NOUN" and not (s.pos[tokens[n]] == "ADJ" and verb_next):
         return False
     return all(s.pos[k] in ("ADJ", "NOUN") for k in tokens[1:n])
 
