@@ -121,22 +121,22 @@ def test_a_preposition_that_is_a_noun_after_its_determiner_ends_a_sentence() -> 
         "L'opinion générale était que M. Charles Loyson serait le génie du siècle; l'envie "
         "commençait à le mordre, signe de gloire; et l'on faisait sur lui ce vers:"
     )
-    assert pieces[-1] == "L'on faisait sur lui ce vers:"  # the colon opens the verse after
+    assert pieces[-1] == "L'on faisait sur lui ce vers."  # a stop, as every piece ends
 
 
-def test_the_colon_that_opens_speech_stays_on_the_clause_that_introduces_it() -> None:
+def test_the_colon_that_opens_speech_becomes_a_stop_on_the_clause_that_introduces_it() -> None:
     pieces = rewrite(
         "Rodolphe s'était rapproché d'Emma, et il disait d'une voix basse, en parlant vite :"
     )
     assert pieces == [
         "Rodolphe s'était rapproché d'Emma.",
-        "Il disait d'une voix basse, en parlant vite :",
+        "Il disait d'une voix basse, en parlant vite.",
     ]
 
 
 def test_a_noun_after_a_participle_is_no_subject() -> None:
     pieces = rewrite("Puis, trouvant froide son étreinte, elle le considéra et demanda :")
-    assert pieces == ["Puis, trouvant froide son étreinte, elle le considéra.", "Elle demanda :"]
+    assert pieces == ["Puis, trouvant froide son étreinte, elle le considéra.", "Elle demanda."]
 
 
 def test_a_qui_the_parse_missed_still_becomes_lui() -> None:

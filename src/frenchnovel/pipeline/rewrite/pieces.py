@@ -114,10 +114,9 @@ def render(s: Sentence, piece: Piece, previous: Piece | None, *, final: bool) ->
         return ""
     if not _ENDED.search(text):
         question = s.text[last] == "?" and piece.head >= 0 and s.inverted(piece.head)
-        # « il disait : » keeps the colon that opens the speech after it, on its own clause
-        colon = last >= 0 and s.text[last] == ":" and last - 1 in piece.tokens
-        if final and last >= 0 and (s.text[last] != ":" or colon):  # « collection ! »
-            spaced = s.text[last] in ("!", "?", "?!", "!?", ":") and last > 0 and s.space[last - 1]
+        # « il disait : » ends on a stop: a sentence of the deck stands alone (the rubric's form)
+        if final and last >= 0 and s.text[last] != ":":  # « collection ! »
+            spaced = s.text[last] in ("!", "?", "?!", "!?") and last > 0 and s.space[last - 1]
             text += (" " if spaced else "") + s.text[last]
         else:
             text += "?" if question else "."
