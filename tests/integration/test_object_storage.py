@@ -75,12 +75,17 @@ def test_both_backends_keep_list_copy_and_delete_objects_alike(
         store.get("../outside")
 
 
+def _store_and_big_file(bucket: str, proxy: FaultProxy, tmp_path: Path) -> tuple[S3Store, Path]:
+    """A store reached through the proxy, and a file of three parts to put in it."""
+    big = tmp_path / "big.pdf"
+    big.write_bytes(os.urandom(2 * PART_SIZE + 1000))
+    return S3Store(bucket, PREFIX, tmp_path / "scratch", endpoint_url=proxy.url), big
+
+
 def test_a_file_above_the_part_size_goes_up_in_parts_and_comes_back_whole(
     s3_server: MotoServer, bucket: str, proxy: FaultProxy, tmp_path: Path
 ) -> None:
-    store = S3Store(bucket, PREFIX, tmp_path / "scratch", endpoint_url=proxy.url)
-    big = tmp_path / "big.pdf"
-    big.write_bytes(os.urandom(2 * PART_SIZE + 1000))
+    store, big = _store_and_big_file(bucket, proxy, tmp_path)
     original = big.read_bytes()
 
     store.put_file("job/source.pdf", big)
@@ -95,9 +100,7 @@ def test_a_file_above_the_part_size_goes_up_in_parts_and_comes_back_whole(
 def test_a_store_that_fails_a_part_for_good_leaves_no_object_and_no_open_upload(
     s3_server: MotoServer, bucket: str, proxy: FaultProxy, tmp_path: Path
 ) -> None:
-    store = S3Store(bucket, PREFIX, tmp_path / "scratch", endpoint_url=proxy.url)
-    big = tmp_path / "big.pdf"
-    big.write_bytes(os.urandom(2 * PART_SIZE + 1000))
+    store, big = _store_and_big_file(bucket, proxy, tmp_path)
     proxy.fail(100, method="PUT", path_contains="partNumber=2")
 
     with pytest.raises(StorageError) as refused:
