@@ -177,6 +177,36 @@ def test_held_chunks_that_a_dead_worker_did_not_send_are_sent_once_by_beats_swee
         release_redis_database(url)
 
 
+def test_a_chunk_whose_message_the_broker_lost_is_sent_once_more_and_held_by_one_message(
+    sessions: sessionmaker[Session], make_settings: Callable[..., Settings], owner: Person
+) -> None:
+    url = claim_redis_database()
+    try:
+        settings = make_settings(redis_url=url, max_chunks_in_flight_per_user=1)
+        submission = made_up(settings, credits=5, chunks=_pages(2))
+        with sessions() as session, session.begin():
+            service.submit(session, user_id=owner.id, submission=submission, settings=settings)
+        job_id = submission.job_id
+        client = redis.Redis.from_url(url)
+        assert enqueue_job(job_id, settings=settings, sessions=sessions) == 1
+        assert client.rpop(SMALL_QUEUE) is not None  # the broker restarts: the message is gone
+
+        assert send_all_waiting(settings) == 0  # the job is not quiet yet: nothing is sent again
+        quiet = utcnow() - timedelta(seconds=settings.task_timeout_seconds / 2 + 1)
+        with sessions() as session, session.begin():
+            session.execute(update(Job).where(Job.id == job_id).values(last_progress_at=quiet))
+        assert send_all_waiting(settings) == 1
+        assert send_all_waiting(settings) == 0  # once only
+        assert _queued_task_ids(client, SMALL_QUEUE) == [f"{job_id}.0.again"]
+
+        _finish(sessions, Turn(job_id, 0, f"{job_id}.0.again", 20))
+        with sessions() as session, session.begin():  # the first message, come back after all
+            late = chunk_work.claim(session, job_id=job_id, index=0, task_id=f"{job_id}.0")
+        assert late is None
+    finally:
+        release_redis_database(url)
+
+
 def test_a_book_over_the_small_job_size_goes_to_the_big_queue(
     sessions: sessionmaker[Session], make_settings: Callable[..., Settings], owner: Person
 ) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, exists, func, select, text, update
 from sqlalchemy.orm import Session
@@ -154,6 +154,51 @@ def give_back(session: Session, turns: Sequence[Turn]) -> None:
             .execution_options(synchronize_session=False)
         )
     session.flush()
+
+
+def lost_turns(session: Session, *, now: datetime, quiet_seconds: float) -> list[Turn]:
+    """Chunks whose message the broker lost, marked to be sent once more; flush only.
+
+    A chunk sent (its task id set) and never claimed (no attempt) of a job without progress for
+    ``quiet_seconds``: its message went with a broker that restarted while a worker held it
+    unacknowledged (kombu gives such messages back on close, to a server that is going away).
+    It gets a task id of its own: whichever of the two messages claims the chunk first holds it,
+    and the other finds it held (``chunk_work.claim``). Once only: a chunk sent again keeps its
+    second id, and if that message is lost too the reaper fails the job as before.
+    """
+    cutoff = now - timedelta(seconds=quiet_seconds)
+    rows = session.execute(
+        select(JobChunk.job_id, JobChunk.index, Job.page_count, JobChunk.task_id).where(
+            JobChunk.job_id == Job.id,
+            Job.status == JobStatus.PROCESSING.value,
+            Job.is_async.is_(True),
+            Job.last_progress_at < cutoff,
+            JobChunk.status == ChunkStatus.PENDING.value,
+            JobChunk.attempts == 0,
+            JobChunk.task_id.is_not(None),
+        )
+    ).all()
+    turns = []
+    for job_id, index, page_count, task_id in rows:
+        if task_id != chunk_task_id(job_id, index):
+            continue  # sent again already
+        again = f"{task_id}.again"
+        marked = session.execute(
+            update(JobChunk)
+            .where(
+                JobChunk.job_id == job_id,
+                JobChunk.index == index,
+                JobChunk.task_id == task_id,
+                JobChunk.status == ChunkStatus.PENDING.value,
+                JobChunk.attempts == 0,
+            )
+            .values(task_id=again)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(marked, "rowcount", 0) == 1:
+            turns.append(Turn(job_id, int(index), again, int(page_count)))
+    session.flush()
+    return turns
 
 
 def waiting_users(session: Session) -> list[int]:

@@ -138,11 +138,29 @@ def send_waiting(
 
 
 def send_all_waiting(settings: Settings) -> int:
-    """Beat's sweep: send what the cap allows for every user who has held chunks."""
+    """Beat's sweep: send what the cap allows for every user who has held chunks, and once more
+    the chunks whose message the broker lost (``fairness.lost_turns``)."""
     sessions = get_sessions(settings)
     with sessions() as session:
         users = fairness.waiting_users(session)
-    return sum(send_waiting(settings, user_id=user, sessions=sessions) for user in users)
+    sent = sum(send_waiting(settings, user_id=user, sessions=sessions) for user in users)
+    return sent + send_lost(settings, sessions)
+
+
+def send_lost(settings: Settings, sessions: sessionmaker[Session]) -> int:
+    """Send again the chunks of jobs quiet for half their timeout that no worker ever claimed.
+    Never raises: what could not be sent stays marked, and the reaper has the last word."""
+    quiet = settings.task_timeout_seconds / 2
+    try:
+        with sessions() as session, session.begin():
+            turns = fairness.lost_turns(session, now=utcnow(), quiet_seconds=quiet)
+        send(turns, settings)
+    except Exception:
+        log.exception("could not send the lost chunks again")
+        return 0
+    for turn in turns:
+        log.warning("chunk %d of job %s sent again: its message was lost", turn.index, turn.job_id)
+    return len(turns)
 
 
 def revoke_job(job_id: str, *, settings: Settings | None = None) -> None:
