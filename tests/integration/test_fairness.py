@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 
 import redis
@@ -146,6 +147,28 @@ def test_a_job_waiting_for_my_other_book_counts_as_progressing_when_a_chunk_of_m
     assert touched is not None and touched > long_ago + timedelta(hours=4)
 
 
+@contextmanager
+def _queued(
+    sessions: sessionmaker[Session],
+    make_settings: Callable[..., Settings],
+    owner: Person,
+    *,
+    chunks: int,
+) -> Iterator[tuple[Settings, str, redis.Redis]]:
+    """A job of ``chunks`` chunks whose first was sent (one in flight a user), on a broker of
+    its own: the settings, the job id and the broker's client."""
+    url = claim_redis_database()
+    try:
+        settings = make_settings(redis_url=url, max_chunks_in_flight_per_user=1)
+        submission = made_up(settings, credits=5, chunks=_pages(chunks))
+        with sessions() as session, session.begin():
+            service.submit(session, user_id=owner.id, submission=submission, settings=settings)
+        assert enqueue_job(submission.job_id, settings=settings, sessions=sessions) == 1
+        yield settings, submission.job_id, redis.Redis.from_url(url)
+    finally:
+        release_redis_database(url)
+
+
 def _queued_task_ids(client: redis.Redis, queue: str) -> list[str]:
     return [json.loads(raw)["headers"]["id"] for raw in client.lrange(queue, 0, -1)]
 
@@ -153,16 +176,7 @@ def _queued_task_ids(client: redis.Redis, queue: str) -> list[str]:
 def test_held_chunks_that_a_dead_worker_did_not_send_are_sent_once_by_beats_sweep(
     sessions: sessionmaker[Session], make_settings: Callable[..., Settings], owner: Person
 ) -> None:
-    url = claim_redis_database()
-    try:
-        settings = make_settings(redis_url=url, max_chunks_in_flight_per_user=1)
-        submission = made_up(settings, credits=5, chunks=_pages(3))
-        with sessions() as session, session.begin():
-            service.submit(session, user_id=owner.id, submission=submission, settings=settings)
-        job_id = submission.job_id
-        client = redis.Redis.from_url(url)
-
-        assert enqueue_job(job_id, settings=settings, sessions=sessions) == 1
+    with _queued(sessions, make_settings, owner, chunks=3) as (settings, job_id, client):
         first = client.rpop(SMALL_QUEUE)
         assert first is not None and json.loads(first)["headers"]["id"] == f"{job_id}.0"
         # The worker stores chunk 0 and dies before sending chunk 1.
@@ -173,22 +187,12 @@ def test_held_chunks_that_a_dead_worker_did_not_send_are_sent_once_by_beats_swee
 
         assert _queued_task_ids(client, SMALL_QUEUE) == [f"{job_id}.1"]
         assert client.llen(QUEUE) == 0
-    finally:
-        release_redis_database(url)
 
 
 def test_a_chunk_whose_message_the_broker_lost_is_sent_once_more_and_held_by_one_message(
     sessions: sessionmaker[Session], make_settings: Callable[..., Settings], owner: Person
 ) -> None:
-    url = claim_redis_database()
-    try:
-        settings = make_settings(redis_url=url, max_chunks_in_flight_per_user=1)
-        submission = made_up(settings, credits=5, chunks=_pages(2))
-        with sessions() as session, session.begin():
-            service.submit(session, user_id=owner.id, submission=submission, settings=settings)
-        job_id = submission.job_id
-        client = redis.Redis.from_url(url)
-        assert enqueue_job(job_id, settings=settings, sessions=sessions) == 1
+    with _queued(sessions, make_settings, owner, chunks=2) as (settings, job_id, client):
         assert client.rpop(SMALL_QUEUE) is not None  # the broker restarts: the message is gone
 
         assert send_all_waiting(settings) == 0  # the job is not quiet yet: nothing is sent again
@@ -203,8 +207,6 @@ def test_a_chunk_whose_message_the_broker_lost_is_sent_once_more_and_held_by_one
         with sessions() as session, session.begin():  # the first message, come back after all
             late = chunk_work.claim(session, job_id=job_id, index=0, task_id=f"{job_id}.0")
         assert late is None
-    finally:
-        release_redis_database(url)
 
 
 def test_a_book_over_the_small_job_size_goes_to_the_big_queue(
