@@ -54,7 +54,7 @@ def repeats(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         said = _repeatable(s, piece, v)
         if said is None:
             continue
-        core, found, objects, clitic = said
+        core, found, objects, obj = said
         after = max((max(s.subtree(o) & members) for o in objects), default=max(core))
         for a in reversed([k for k in s.children[v] if _movable(s, k, v, members, core)]):
             child = trimmed(s, s.subtree(a) & members)
@@ -65,9 +65,9 @@ def repeats(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
                 continue  # « Il arrivait. Il arrivait dans le jardin. »: the first says nothing
             kid = Piece(sorted(core | child), head=v)
             kid.subject, kid.subject_at = found, min(core)
-            if clitic:
+            if obj is not None:
                 slot = clitic_slot(s, v, set(kid.tokens), tuple(REFLEXIVE))
-                kid.insert[slot] = _elided(clitic, s.text[slot])
+                kid.insert[slot] = obj.clitic(s.text[slot])
             kid.anchor = min(child)
             yield [parent, kid]
             after = min(child) - 1  # the complement before it now ends the first sentence
@@ -75,9 +75,10 @@ def repeats(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
 
 def _repeatable(
     s: Sentence, piece: Piece, v: int
-) -> tuple[set[int], Mention, list[int], str] | None:
+) -> tuple[set[int], Mention, list[int], Mention | None] | None:
     """What the second sentence writes again of clause ``v``: its verb with its clitics, its
-    subject, the verb's objects and the pronoun for them; None when it cannot be said again."""
+    subject, the verb's objects and the object as « le / la / les » (None: no object); None
+    when it cannot be said again."""
     members = set(piece.tokens)
     core = verb_core(s, v, members)
     if not core or any(s.lower[k] in NEGATION_STARTS for k in core):
@@ -88,12 +89,12 @@ def _repeatable(
         return None
     found = clause_subject(s, piece, v)
     objects = [k for k in s.children[v] if s.dep[k] == "obj" and k in members and k > v]
-    clitic = _clitic(s, objects)
-    if found is None or clitic is None:
+    obj = mention(s, objects[0]) if objects else None
+    if found is None or (objects and not _pronounced(s, objects, obj)):
         return None
-    if clitic and len(core) > 1 and s.finite_of(v) != v:
+    if obj is not None and len(core) > 1 and s.finite_of(v) != v:
         return None  # « il les avait gardés »: a participle after the object agrees with it
-    return core, found, objects, clitic
+    return core, found, objects, obj
 
 
 def _alone(
@@ -155,26 +156,17 @@ def _movable(s: Sentence, a: int, v: int, members: set[int], core: set[int]) -> 
     return determined or s.pos[a] == "PROPN"
 
 
-def _clitic(s: Sentence, objects: list[int]) -> str | None:
-    """The pronoun the object becomes in the second sentence: "" for no object, None when it
-    cannot be written (a clause, a pronoun, a gender or number unknown)."""
-    if not objects:
-        return ""
-    if len(objects) > 1 or s.pos[objects[0]] not in ("NOUN", "PROPN"):
-        return None
+def _pronounced(s: Sentence, objects: list[int], obj: Mention | None) -> bool:
+    """The object can be written « le / la / les » in the second sentence: one noun, its gender
+    and number known, not a clause, a pronoun or a partitive."""
+    if obj is None or len(objects) > 1 or s.pos[objects[0]] not in ("NOUN", "PROPN"):
+        return False
     if any(s.lower[k] in ("du", "de", "d'", "d’") for k in s.children[objects[0]]):
-        return None  # « il buvait du vin à table »: a partitive is « en », not « le »
-    return _OBJECT.get(mention(s, objects[0]).agree)
+        return False  # « il buvait du vin à table »: a partitive is « en », not « le »
+    return bool(obj.clitic(""))
 
 
 _BOUNDS = {";", ":", "(", ")", "«", "»", "—", "–", '"'}
-_OBJECT = {"ms": "le", "fs": "la", "mp": "les", "fp": "les"}
-
-
-def _elided(word: str, before: str) -> str:
-    if word in ("le", "la") and before[:1].lower() in "aeiouyhéèêàâîôûœ":
-        return "l'"
-    return word
 
 
 def _without_object(s: Sentence, piece: Piece, core: set[int], child: set[int]) -> bool:
