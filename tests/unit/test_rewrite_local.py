@@ -798,3 +798,9 @@ def test_an_adjective_after_the_opening_determiner_and_before_the_verb_is_its_su
         "Les vieux saules ébranchés miraient dans l'eau leur écorce grise.",
         "Au delà, tout alentour, la prairie semblait vide.",
     ]
+
+
+def test_a_dash_is_not_written_again_before_a_link_that_opens_the_piece() -> None:
+    # « -- III -- » is a chapter's number the text glued to the sentence, not dialogue
+    source = "-- III -- \nQuand Georges Duroy se retrouva dans la rue, il hésita sur ce qu'il ferait."
+    assert not any(piece.startswith("-- Alors") for piece in rewrite(source))

@@ -105,7 +105,8 @@ def render(s: Sentence, piece: Piece, previous: Piece | None, *, final: bool) ->
     text = _ELIDED.sub(r"\1'\2", text)  # a subject « je » written before « en », « ai »
     text = re.sub(r" ([,.])", r"\1", text) if "« " not in text else text
     text = _LEADING.sub("", text)
-    if previous is None and piece.tokens and piece.tokens[0] == 0 and s.text[0] in _DASHES:
+    opening = previous is None and not piece.link and piece.tokens and piece.tokens[0] == 0
+    if opening and s.text[0] in _DASHES:
         text = f"{s.text[0]} {text}"  # « — Tu as raison. »: the first piece opens the speech
     if previous is not None:
         text = re.sub(r"^[Ee]t\b[\s,]*", "", text)  # « Et, pour qu'on ne la vît pas… » mid-text
