@@ -802,5 +802,7 @@ def test_an_adjective_after_the_opening_determiner_and_before_the_verb_is_its_su
 
 def test_a_dash_is_not_written_again_before_a_link_that_opens_the_piece() -> None:
     # « -- III -- » is a chapter's number the text glued to the sentence, not dialogue
-    source = "-- III -- \nQuand Georges Duroy se retrouva dans la rue, il hésita sur ce qu'il ferait."
+    source = (
+        "-- III -- \nQuand Georges Duroy se retrouva dans la rue, il hésita sur ce qu'il ferait."
+    )
     assert not any(piece.startswith("-- Alors") for piece in rewrite(source))
