@@ -1,7 +1,10 @@
 """The offline, deterministic rewriting engine: syntactic transformations on spaCy's parse.
 
 A sentence over the limit is parsed (``nlp.get_nlp``, loaded once per process, batched with
-``nlp.pipe``) and read as clauses (``syntax``). While a piece is over the limit, the engine makes
+``nlp.pipe``) and read as clauses (``syntax``). A sentence whose pieces still run over the limit is
+parsed again by the second model (``nlp.SECOND``), and the rewrite that leaves fewer words over the
+limit is kept (the first on a tie): where the small model reads a verb as a noun, no
+transformation finds the clause, and the other model often reads it right. While a piece is over the limit, the engine makes
 it two sentences by the first transformation (``transforms``) whose pieces all stand alone
 (``checks.problems``): coordinated clauses with their subject written again, a relative clause
 with its antecedent, a cause or a time clause with its link, a description with « il était ».
@@ -23,7 +26,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from frenchnovel.pipeline.nlp import get_nlp, parsable
+from frenchnovel.pipeline.nlp import SECOND, get_nlp, parsable
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck, RewriteOutcome
 from frenchnovel.pipeline.rewrite.checks import problems
@@ -69,12 +72,11 @@ class LocalRewriter:
             if cancelled is not None and cancelled():
                 break
             batch = todo[first : first + BATCH]
-            docs = get_nlp().pipe([parsable(part) for _, part in batch], batch_size=64)
-            for (i, part), doc in zip(batch, docs, strict=True):
+            for (i, _), group in zip(batch, _rewritten([p for _, p in batch], options), strict=True):
                 if i not in done:  # the first window of a sentence replaces it
                     pieces[i] = []
                     done.add(i)
-                pieces[i].extend(_guarded(part, doc, options))
+                pieces[i].extend(group)
         if not options.preserve_formatting:
             pieces = [
                 group if i in verbatim else [plain_typography(p) for p in group]
@@ -98,6 +100,25 @@ def windows(sentence: str) -> list[str]:
             parts.append(sentence[start:end].strip())
         start = end
     return parts
+
+
+def _rewritten(parts: list[str], options: JobOptions) -> list[list[str]]:
+    """The pieces of each of ``parts``: by the first model's parse, or by the second's where
+    that leaves fewer words over the limit."""
+    docs = get_nlp().pipe([parsable(part) for part in parts], batch_size=64)
+    out = [_guarded(part, doc, options) for part, doc in zip(parts, docs, strict=True)]
+    limit = options.sentence_length_limit
+    again = [n for n, group in enumerate(out) if _words_over(group, limit)]
+    docs = get_nlp(SECOND).pipe([parsable(parts[n]) for n in again], batch_size=64)
+    for n, doc in zip(again, docs, strict=True):
+        other = _guarded(parts[n], doc, options)
+        if _words_over(other, limit) < _words_over(out[n], limit):
+            out[n] = other
+    return out
+
+
+def _words_over(pieces: list[str], limit: int) -> int:
+    return sum(max(0, count_words(p) - limit) for p in pieces)
 
 
 def _guarded(sentence: str, doc: object, options: JobOptions) -> list[str]:
