@@ -5,6 +5,11 @@ les dessins d'un architecte. »: a participle, an adjective or an apposition get
 subject (a pronoun where it cannot be mistaken) and « est » / « était » by the tense of its
 clause; a present participle or a gerund in a past narrative becomes the imperfect
 (« rêvant » → « elle rêvait », « en parlant vite » → « il parlait vite »).
+
+A past participle or an adjective with its own complement right after its noun needs no commas:
+« Un homme vêtu de noir entra dans la cuisine. » → « Un homme entra dans la cuisine. Il était
+vêtu de noir. » Only where the noun phrase ends with it: before its clause's verb, or at the end
+of the sentence.
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             continue
         child = s.subtree(c) & members
         span = [k for k in piece.tokens if min(child) <= k <= max(child)]
-        if set(span) != child or not _set_off(s, piece, child) or _trailing(s, piece, child):
+        if set(span) != child or _trailing(s, piece, child):
+            continue
+        if not (_set_off(s, piece, child) or _bound(s, piece, child, c, kind)):
             continue
         opening = [k for k in span if not s.is_punct(k) and k < c]
         gerund = {k for k in opening if s.lower[k] in ("en", "tout") and kind == "present"}
@@ -165,6 +172,44 @@ def _set_off(s: Sentence, piece: Piece, child: set[int]) -> bool:
     left = before < 0 or s.text[before] in COMMAS or s.text[min(child)] in COMMAS
     right = after < 0 or s.text[after] in COMMAS | STOPS or s.text[max(child)] in COMMAS
     return left and right and not (before < 0 and after < 0)
+
+
+_OWN_COMPLEMENTS = ("obl", "obl:arg", "obl:mod", "obl:agent", "obj")
+_PAST_ENDINGS = ("é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues", "it",
+                 "ite", "its", "ites", "ert", "erte", "erts", "ertes")  # fmt: skip
+
+
+def _bound(s: Sentence, piece: Piece, child: set[int], c: int, kind: str) -> bool:
+    """A past participle with a complement of its own (« vêtu de noir », « conduits vers
+    l'abattoir »), after its noun and ending its noun phrase in a finite clause: its clause's verb
+    follows, or the end. An adjective is one only with a participle's ending: « les globules bleus
+    des ondes » is not « ils étaient bleus des ondes »."""
+    h = s.head[c]
+    if kind not in ("participle", "adjective") or s.dep[c] not in ("acl", "amod") or c < h:
+        return False
+    if kind == "adjective" and not s.lower[c].endswith(_PAST_ENDINGS):
+        return False
+    if s.pos[h] not in ("NOUN", "PROPN") or not s.is_clause(s.head[h]):
+        return False  # « avoir les pieds nus dans des souliers »: no clause to say it in
+    opening = min(s.subtree(h))
+    if opening > 0 and s.text[opening - 1] in COMMAS:
+        return False  # « , le visage illuminé d'une bonté » is how someone holds themselves
+    if not any(
+        s.dep[k] in _OWN_COMPLEMENTS and s.pos[k] in ("NOUN", "PROPN")
+        for k in s.children[c]
+        if k > c
+    ):
+        return False
+    order = piece.tokens
+    lo, hi = order.index(min(child)), order.index(max(child))
+    before = order[lo - 1] if lo > 0 else -1
+    after = order[hi + 1] if hi + 1 < len(order) else -1
+    if before < 0 or s.text[before] in COMMAS or before not in s.subtree(h):
+        return False
+    if after < 0 or s.text[after] in STOPS:
+        return True
+    subject = s.dep[h] in ("nsubj", "nsubj:pass") and s.head[h] == piece.head
+    return subject and (after == piece.head or s.head[after] == piece.head)
 
 
 def _trailing(s: Sentence, piece: Piece, child: set[int]) -> bool:

@@ -9,7 +9,8 @@ goes. The last participle of the list goes first, the others in turn (the engine
 
 Only a past participle with no auxiliary or subject of its own, after the one that has them,
 opened by « et » or a comma, ending the piece; never under a negation (« il n'avait pas vu ni
-entendu » is one negation).
+entendu » is one negation), nor in a list of three or more with no « et » (« j'ai été chassé,
+traqué, poursuivi, maudit » is said at once).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def participles(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             continue  # « et ses amis étaient partis »: a clause of its own
         if not (main_clause(s, x) or (x == piece.head and piece.subject is not None)):
             continue
+        if _bare_list(s, piece, x):
+            continue  # « j'ai été chassé, traqué, poursuivi, maudit »: one list, said at once
         child = trimmed(s, s.subtree(y) & members)
         if len([k for k in child if not s.is_punct(k)]) < 3:
             continue  # « chassé, traqué, poursuivi » is one list, better read whole
@@ -68,3 +71,11 @@ def _participle(s: Sentence, k: int) -> bool:
         return False
     form = s.morph[k].get("VerbForm")
     return "Part" in form and not s.lower[k].endswith("ant")
+
+
+def _bare_list(s: Sentence, piece: Piece, x: int) -> bool:
+    """Three participles or more after ``x``'s auxiliary, separated by commas only."""
+    after = [k for k in piece.tokens if k > x]
+    if any(s.lower[k] in ("et", "ou", "ni") for k in after):
+        return False
+    return sum(1 for k in after if _participle(s, k)) >= 2

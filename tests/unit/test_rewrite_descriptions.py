@@ -1,0 +1,40 @@
+"""A participle with its complement right after its noun, and the second parse that finds it."""
+
+from __future__ import annotations
+
+import pytest
+
+from frenchnovel.pipeline.nlp import get_nlp
+from tests.support.rewriting import rewrite
+
+
+def test_the_second_model_reads_the_verb_the_small_one_takes_for_a_noun() -> None:
+    doc = get_nlp()("Un homme vêtu de noir entra tout à coup dans la cuisine.")
+    assert doc[4].pos_ != "VERB"  # the small model alone finds no verb « entra » to cut at
+    assert rewrite("Un homme vêtu de noir entra tout à coup dans la cuisine.") == [
+        "Un homme entra tout à coup dans la cuisine.",
+        "Il était vêtu de noir.",
+    ]
+
+
+def test_a_participle_ending_the_sentence_describes_its_noun_named_again() -> None:
+    source = (
+        "Des êtres humains avaient pris cette route, mais comme l'auraient suivie "
+        "des troupeaux brutalement conduits vers l'abattoir."
+    )
+    assert rewrite(source)[-1] == "Ces troupeaux étaient brutalement conduits vers l'abattoir."
+
+
+@pytest.mark.parametrize(
+    ("source", "wrong"),
+    [
+        # an adjective without a participle's ending: « des ondes » is the noun's
+        ("Le soleil traversait d'un rayon les petits globules bleus des ondes.", "bleus des"),
+        # an infinitive clause has no tense to say it in
+        ("Avoir les pieds nus dans des souliers ferrés, voilà ce qui l'attendait.", "nus dans"),
+    ],
+)
+def test_a_phrase_that_is_not_a_description_of_its_noun_stays_with_it(
+    source: str, wrong: str
+) -> None:
+    assert not any(p.split()[1] in ("étaient", "sont") and wrong in p for p in rewrite(source))
