@@ -38,9 +38,7 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             continue
         child = s.subtree(c) & members
         span = [k for k in piece.tokens if min(child) <= k <= max(child)]
-        if set(span) != child or _trailing(s, piece, child):
-            continue
-        if not (_set_off(s, piece, child) or _bound(s, piece, child, c, kind)):
+        if set(span) != child or not _alone(s, piece, child, c, kind):
             continue
         opening = [k for k in span if not s.is_punct(k) and k < c]
         gerund = {k for k in opening if s.lower[k] in ("en", "tout") and kind == "present"}
@@ -172,6 +170,13 @@ def _set_off(s: Sentence, piece: Piece, child: set[int]) -> bool:
     left = before < 0 or s.text[before] in COMMAS or s.text[min(child)] in COMMAS
     right = after < 0 or s.text[after] in COMMAS | STOPS or s.text[max(child)] in COMMAS
     return left and right and not (before < 0 and after < 0)
+
+
+def _alone(s: Sentence, piece: Piece, child: set[int], c: int, kind: str) -> bool:
+    """The description can leave its clause: set off by commas, or bound to its noun."""
+    if _trailing(s, piece, child):
+        return False
+    return _set_off(s, piece, child) or _bound(s, piece, child, c, kind)
 
 
 _OWN_COMPLEMENTS = ("obl", "obl:arg", "obl:mod", "obl:agent", "obj")

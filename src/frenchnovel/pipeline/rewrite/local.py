@@ -4,8 +4,8 @@ A sentence over the limit is parsed (``nlp.get_nlp``, loaded once per process, b
 ``nlp.pipe``) and read as clauses (``syntax``). A sentence whose pieces still run over the limit is
 parsed again by the second model (``nlp.SECOND``), and the rewrite that leaves fewer words over the
 limit is kept (the first on a tie): where the small model reads a verb as a noun, no
-transformation finds the clause, and the other model often reads it right. While a piece is over the limit, the engine makes
-it two sentences by the first transformation (``transforms``) whose pieces all stand alone
+transformation finds the clause, and the other model often reads it right. While a piece is
+over the limit, the engine makes it two sentences by the first transformation (``transforms``) whose pieces all stand alone
 (``checks.problems``): coordinated clauses with their subject written again, a relative clause
 with its antecedent, a cause or a time clause with its link, a description with « il était ».
 A piece that no transformation can shorten without a fragment stays whole, over the limit: the
@@ -72,7 +72,8 @@ class LocalRewriter:
             if cancelled is not None and cancelled():
                 break
             batch = todo[first : first + BATCH]
-            for (i, _), group in zip(batch, _rewritten([p for _, p in batch], options), strict=True):
+            groups = _rewritten([part for _, part in batch], options)
+            for (i, _), group in zip(batch, groups, strict=True):
                 if i not in done:  # the first window of a sentence replaces it
                     pieces[i] = []
                     done.add(i)
