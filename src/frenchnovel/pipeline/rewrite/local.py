@@ -3,12 +3,12 @@
 A sentence over the limit is parsed (``nlp.get_nlp``, loaded once per process, batched with
 ``nlp.pipe``) and read as clauses (``syntax``). A sentence whose pieces still run over the limit is
 parsed again by the second model (``nlp.SECOND``), and the rewrite that leaves fewer words over the
-limit is kept (the first on a tie): where the small model reads a verb as a noun, no
-transformation finds the clause, and the other model often reads it right. While a piece is
-over the limit, the engine makes it two sentences by the first transformation (``transforms``) whose pieces all stand alone
-(``checks.problems``): coordinated clauses with their subject written again, a relative clause
-with its antecedent, a cause or a time clause with its link, a description with « il était ».
-A piece that no transformation can shorten without a fragment stays whole, over the limit: the
+limit is kept (the first on a tie): where the small model reads a verb as a noun, no transformation
+finds the clause, and the other model often reads it right. While a piece is over the limit, the
+engine makes it two sentences by the first transformation (``transforms``) whose pieces all stand
+alone (``checks.problems``): coordinated clauses with their subject written again, a relative
+clause with its antecedent, a cause or a time clause with its link, a description with « il était
+». A piece that no transformation can shorten without a fragment stays whole, over the limit: the
 result marks it (``over_limit``), and no fragment is ever made to meet the limit. Words are the
 source's; only subjects, « le / la / lui », « était » and the links are added.
 
