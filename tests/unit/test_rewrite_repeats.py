@@ -35,6 +35,13 @@ from tests.support.rewriting import rewrite
                 "Il le porte dans sa poche de velours.",
             ],
         ),
+        (  # between the verb and its object, a complement can only be the verb's: no comma
+            "Le vieux jardinier arrosait avec sa cruche les grandes fleurs rouges du parterre.",
+            [
+                "Le vieux jardinier arrosait les grandes fleurs rouges du parterre.",
+                "Il les arrosait avec sa cruche.",
+            ],
+        ),
         (  # no object: the verb and its clitic again
             "Alors elle s'assit sur un banc de pierre, à l'ombre des grands ormes.",
             [

@@ -9,7 +9,9 @@ indirect object), the second writes the subject and the verb again (a pronoun wh
 mistaken, « le / la / les » for the object) with one complement the verb does not need: a gerund
 (« en soupirant »), an infinitive after « sans », « pour », « avant de », or a place, a time, a
 manner set off by a comma (« , dans sa poche »); without the comma a phrase after a noun may be
-the noun's (« le cliquetis des fourchettes sur les assiettes »).
+the noun's (« le cliquetis des fourchettes sur les assiettes »), unless it stands between the
+verb and its object (« Les saules miraient dans l'eau leur écorce grise. » → « Les saules
+miraient leur écorce grise. Ils la miraient dans l'eau. »).
 
 Refused where the repetition would change what is said: a negated verb (« il ne dormait pas,
 dans sa chambre » is not two negations), a verb of little meaning alone (« avoir », « faire »,
@@ -111,6 +113,8 @@ def _alone(
     another verb before it, and the first sentence keeps what the verb needs."""
     before = [k for k in piece.tokens if k < min(child)]
     comma = bool(before) and s.text[before[-1]] in COMMAS
+    if objects and max(child) < min(s.subtree(objects[0])):
+        return _before_object(s, piece, core, child, objects)
     if objects and any(not s.is_punct(k) for k in before if k > after):
         return False  # only a complement after the object: one before it may be the object's
     if min(child) < after or (s.dep[a] != "advcl" and not comma):
@@ -120,6 +124,20 @@ def _alone(
     if not objects:
         return _without_object(s, piece, core, child)  # « confondait, dans son désir, les … »
     return s.lower[min(child)] != "comme"  # « Il le porte comme un paysan »: maybe the object's
+
+
+def _before_object(
+    s: Sentence, piece: Piece, core: set[int], child: set[int], objects: list[int]
+) -> bool:
+    """« Les saules miraient dans l'eau leur écorce grise »: a complement between the verb and
+    its object can only be the verb's (only adverbs and commas around it)."""
+    opening = min(s.subtree(objects[0]))
+    between = [
+        k for k in piece.tokens if max(core) < k < opening and k not in child and not s.is_punct(k)
+    ]
+    return all(s.pos[k] == "ADV" for k in between) and not any(
+        s.finite[k] for k in s.subtree(objects[0])
+    )
 
 
 def _sayable(s: Sentence, piece: Piece, v: int) -> bool:
