@@ -1,10 +1,15 @@
-"""A participle with its complement right after its noun, and the second parse that finds it."""
+"""A participle with its complement right after its noun; the second parse that finds it, and
+a circumstance that parse misreads."""
 
 from __future__ import annotations
 
 import pytest
 
-from frenchnovel.pipeline.nlp import get_nlp
+from frenchnovel.pipeline.nlp import SECOND, get_nlp
+from frenchnovel.pipeline.rewrite.circumstances import circumstances
+from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.syntax import Sentence
+from frenchnovel.pipeline.rewrite.transforms import top_clause
 from tests.support.rewriting import rewrite
 
 
@@ -38,3 +43,11 @@ def test_a_phrase_that_is_not_a_description_of_its_noun_stays_with_it(
     source: str, wrong: str
 ) -> None:
     assert not any(p.split()[1] in ("étaient", "sont") and wrong in p for p in rewrite(source))
+
+
+def test_a_circumstance_that_holds_the_verbs_object_by_a_misparse_is_not_said_apart() -> None:
+    source = "Le vieux jardinier arrosait avec sa cruche les grandes fleurs rouges du parterre."
+    s = Sentence.of(get_nlp(SECOND)(source), source)  # « fleurs » read as « cruche »'s
+    assert s.head[s.text.index("fleurs")] == s.text.index("cruche")
+    everything = list(range(len(s)))
+    assert not list(circumstances(s, Piece(everything, top_clause(s, everything))))

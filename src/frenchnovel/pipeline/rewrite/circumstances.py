@@ -139,8 +139,19 @@ def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
     words = [k for k in inner if not s.is_punct(k)]
     if len(words) < 3 or any(s.finite[k] or s.pos[k] in ("VERB", "AUX") for k in inner):
         return False  # « dans un salon » at least; a clause inside may be the verb's
+    if any(_bare_noun_phrase(s, k) for k in inner if k != a):
+        return False  # « avec sa cruche les grandes fleurs »: the verb's object, misread
     determined = any(s.dep[k] in ("det", "nummod") for k in s.children[a])
     return determined or s.pos[a] == "PROPN"
+
+
+def _bare_noun_phrase(s: Sentence, k: int) -> bool:
+    """``k`` heads a determined noun phrase with no preposition of its own: inside a phrase
+    opened by a preposition, the parse has taken the verb's object in."""
+    if s.pos[k] not in ("NOUN", "PROPN") or s.dep[k] in ("conj", "appos", "flat:name"):
+        return False
+    kids = s.children[k]
+    return any(s.dep[c] == "det" for c in kids) and not any(s.dep[c] == "case" for c in kids)
 
 
 def _has_object(s: Sentence, h: int, piece: Piece) -> bool:
