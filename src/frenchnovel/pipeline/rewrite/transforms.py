@@ -26,7 +26,8 @@ DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
 - failing a parse that sees it, « et » or a comma before a finite verb with no subject of its own;
 - last, a clause of purpose or time at the end of a clause (« pour … », « afin de … », « sans … »,
   « avant de … », « après avoir … »), or a circumstance of place or time at its end or start →
-  « C'était … » (``purposes``, ``circumstances``).
+  « C'était … » (``purposes``, ``circumstances``); a circumstance opening the sentence before
+  a comma, read from the words where the parse misses it (``fronted``).
 
 The engine checks every piece a transformation makes (``pieces.problems``) and makes it only
 when all stand alone.
@@ -46,6 +47,7 @@ from frenchnovel.pipeline.rewrite.clauses import (
 )
 from frenchnovel.pipeline.rewrite.complements import complements
 from frenchnovel.pipeline.rewrite.descriptions import descriptions
+from frenchnovel.pipeline.rewrite.fronted import fronted
 from frenchnovel.pipeline.rewrite.participles import participles
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.purposes import purposes
@@ -74,3 +76,4 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     yield from verb_phrases(s, piece)
     yield from purposes(s, piece)
     yield from circumstances(s, piece)
+    yield from fronted(s, piece)

@@ -1,0 +1,99 @@
+"""A circumstance that opens the sentence, set off by a comma, follows its clause as « C'était … ».
+
+« Au Conseil général, il réclamait des routes pour son arrondissement. » → « Il réclamait des
+routes pour son arrondissement. C'était au Conseil général. »; « Le 22 avril, Livingstone quittait
+cette station. » → « Livingstone quittait cette station. C'était le 22 avril. » The editor's own
+way with a phrase of place, time or manner that a reader can set apart; the link follows the
+tense of the clause (``circumstances.link_for``).
+
+Read from the words, where the parse often hangs the phrase on a noun: everything before the
+first comma, with no verb in it, opened by a preposition of place, time or manner and holding a
+determined noun (« Dans la petite cour, », « Avec une ardeur singulière, »), or a date or a
+moment (« Le soir, », « Le 22 avril, »); then a clause that opens with its own subject. Never a
+locution (« En effet, », « Au contraire, », « Un jour, »: no determiner, or no moment one can
+point at), never « de » or « parmi » (« De ses coups, il sort … » says whence), nor before an
+inverted subject (« Dans le nord se creusait … ») or « il y a », which says the place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from frenchnovel.pipeline.rewrite.circumstances import link_for
+from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.splitting import top_clause
+from frenchnovel.pipeline.rewrite.syntax import Sentence
+
+_OPENERS = {
+    "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
+    "chez", "depuis", "malgré", "durant", "contre", "dès", "entre", "en", "par", "près",
+    "auprès", "autour", "lors", "selon", "à", "au", "aux",
+}  # fmt: skip  # not « de » (« De ses coups, il sort … »: whence), nor « parmi » (« … il y en a »)
+_DETERMINERS = {"le", "la", "l'", "l’", "les", "un", "une", "ce", "cet", "cette", "ces", "son",
+                "sa", "ses", "leur", "leurs", "mon", "ma", "mes", "notre", "nos", "votre", "vos",
+                "du", "des", "au", "aux", "quelques", "plusieurs"}  # fmt: skip
+_MOMENTS = {
+    "matin", "soir", "lendemain", "surlendemain", "veille", "nuit", "jour", "journée", "soirée",
+    "matinée", "aube", "hiver", "été", "automne", "printemps", "semaine", "mois", "année",
+    "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "janvier",
+    "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+    "novembre", "décembre", "heure", "heures", "instant", "moment", "midi", "minuit",
+}  # fmt: skip
+_DEFINITE = {"le", "la", "l'", "l’", "ce", "cet", "cette", "ces"}
+MAX_WORDS = 7  # a longer opening is seldom one circumstance
+
+
+def fronted(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    """The opening circumstance of ``piece`` as « C'était … » after its clause."""
+    tokens = piece.tokens
+    if piece.link or piece.subject is not None or piece.copula or tokens[0] != 0:
+        return
+    comma = next((n for n, k in enumerate(tokens) if s.text[k] == ","), -1)
+    if not 2 <= comma <= MAX_WORDS:
+        return
+    phrase, rest = tokens[:comma], tokens[comma + 1 :]
+    if not _circumstance(s, phrase) or not _opens_with_subject(s, rest):
+        return
+    head = top_clause(s, rest)
+    if head < 0 or s.finite_of(head) not in rest:
+        return
+    main = Piece(rest, head, piece.drop & set(rest))
+    main.insert = {k: w for k, w in piece.insert.items() if k in set(rest)}
+    kid = Piece(phrase, -1, piece.drop & set(phrase))
+    kid.link = link_for(s, head)
+    main.anchor = piece.position()
+    kid.anchor = main.anchor + 0.5
+    yield [main, kid]
+
+
+def _circumstance(s: Sentence, phrase: list[int]) -> bool:
+    """Words with no verb, opened by a preposition and holding a determined noun, or naming a
+    moment with a definite article or a number."""
+    if any(s.pos[k] in ("VERB", "AUX") or s.finite[k] or s.is_punct(k) for k in phrase):
+        return False
+    words = [s.lower[k] for k in phrase]
+    nouns = [n for n, k in enumerate(phrase) if s.pos[k] in ("NOUN", "PROPN")]
+    if not nouns or s.pos[phrase[-1]] not in ("NOUN", "PROPN", "ADJ", "NUM"):
+        return False
+    if words[0] in _OPENERS:
+        if len(words) < 3 and s.pos[phrase[-1]] != "PROPN":
+            return False  # « Au fond, », « Au reste, »: locutions; « À Paris, » is a place
+        determined = any(w in _DETERMINERS for w in words[1 : nouns[-1]])
+        return determined or s.pos[phrase[nouns[-1]]] == "PROPN" or words[0] in ("au", "aux")
+    moment = any(w in _MOMENTS for w in words)
+    return moment and (words[0] in _DEFINITE or any(s.pos[k] == "NUM" for k in phrase))
+
+
+def _opens_with_subject(s: Sentence, rest: list[int]) -> bool:
+    """The clause after the comma opens with its subject: a clitic, a name or a determined
+    noun (never an adverb, a verb or a conjunction)."""
+    if len(rest) < 3:
+        return False
+    first = rest[0]
+    if s.lower[first] == "il" and s.lower[rest[1]] == "y":
+        return False  # « Dans la cour, il y avait un puits »: the place is what is said
+    if s.pos[first] == "PRON":
+        return s.dep[first] in ("nsubj", "nsubj:pass", "expl:subj")
+    return s.pos[first] in ("DET", "PROPN") and any(
+        s.dep[k] in ("nsubj", "nsubj:pass") for k in rest[:4]
+    )
