@@ -632,7 +632,7 @@ def test_des_que_opening_the_sentence_comes_first_then_alors() -> None:
 def test_a_pronoun_after_a_preposition_and_pendant_with_a_noun_do_not_block_a_cut(
     source: str,
 ) -> None:
-    assert len(rewrite(source)) == 2
+    assert len(rewrite(source)) >= 2
 
 
 def test_a_verb_in_s_never_gets_a_third_person_subject() -> None:
