@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from frenchnovel.pipeline.rewrite.agreement import disagrees
 from frenchnovel.pipeline.rewrite.pieces import LINKS, Piece
 from frenchnovel.pipeline.rewrite.referents import PERSONAL
 from frenchnovel.pipeline.rewrite.syntax import (
@@ -47,6 +48,7 @@ _DEGREE = {"plus", "moins", "aussi"}
 _QUANTITIES = {"trop", "beaucoup", "peu", "tant", "assez", "plus", "moins", "combien"}
 _DEMONSTRATIVES = {"c'", "c’", "ce", "ça", "cela", "ceci"}
 _QUE = {"que", "qu'", "qu’"}
+_NEGATIVE_SUBJECTS = {"personne", "rien", "aucun", "aucune", "nul", "nulle"}  # « personne ne »
 _INDEFINITES = {"autres", "uns", "unes", "chacun", "chacune", "plusieurs", "certains", "certaines",
                 "quelques-uns", "quelques-unes", "aucun", "aucune", "rien", "celui-ci",
                 "celle-ci", "ceux-ci", "celles-ci", "celui-là", "celle-là", "ceux-là",
@@ -85,17 +87,20 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         and not any(s.lower[j] in NEGATION_ENDS for j in words[i + 1 : i + 12])
         and not _literary_ne(s, words[i + 1 : i + 4])
         and not _expletive_ne(s, words[max(0, i - 10) : i])
+        and not any(s.lower[j] in _NEGATIVE_SUBJECTS for j in words[max(0, i - 3) : i])
         for i, k in enumerate(words)
     ):
         out.append("ne alone")
     if any(_lost_subject(s, piece, k) or _lost_verb_subject(s, piece, k) for k in words):
         out.append("subject without verb")
-    if any(_orphan_mark(s, k, kept) for k in words) or _open_que(s, piece):
+    if any(_orphan_mark(s, k, kept) for k in words) or _open_que(s, piece) or _open_cc(s, piece):
         out.append("conjunction without its clause")  # « … de particulier que, si … »
     if any(_orphan_relative(s, piece, k) for k in words):
         out.append("relative without antecedent")
     if _unbalanced(s, piece):
         out.append("unbalanced")
+    if disagrees(s, piece):
+        out.append("agreement")
     return out
 
 
@@ -126,6 +131,19 @@ def _orphan_mark(s: Sentence, k: int, kept: set[int]) -> bool:
         return False
     before = {s.lower[j] for j in kept if k - 6 <= j < k}
     return not (s.lower[k] in _QUE and before & _COMPARATIVES)
+
+
+def _open_cc(s: Sentence, piece: Piece) -> bool:
+    """« Une valse commençait, et, sur l'orgue. »: a conjunction and a comma open a clause that
+    never comes (no finite verb after them)."""
+    tokens = [k for k in piece.tokens if k not in piece.drop]
+    for n in range(len(tokens) - 1, -1, -1):
+        k = tokens[n]
+        if s.finite[k]:
+            return False
+        if s.pos[k] == "CCONJ" and n + 1 < len(tokens) and s.text[tokens[n + 1]] == ",":
+            return True
+    return False
 
 
 def _open_que(s: Sentence, piece: Piece) -> bool:

@@ -62,6 +62,10 @@ def coordinated(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             continue  # « mais comme l'auraient suivie des troupeaux »: no clause of its own
         parent, kid = detach(s, piece, child, c)
         kid.drop = kid.drop | {k for k in cc if s.lower[k] == "et"}
+        because = [k for k in cc if s.lower[k] == "car"]
+        if because and not piece.link:  # « Car la lumière … » opens no sentence: « En effet, »
+            kid.drop = kid.drop | set(because) | {k + 1 for k in because if s.text[k + 1] == ","}
+            kid.link = "En effet,"
         if s.own_subject(c) not in child and not s.inverted(c):
             if _noun_before_verb(s, c, child):
                 continue  # « car la lumière …, rabattue …, laissait »: its subject is there

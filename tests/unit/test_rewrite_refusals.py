@@ -1,0 +1,61 @@
+"""Links and refusals found by reading: « car » opens no sentence, « personne ne » is a whole
+negation, a subject written anew agrees with its verb, « et, » must open a clause."""
+
+from __future__ import annotations
+
+from frenchnovel.pipeline.nlp import get_nlp
+from frenchnovel.pipeline.rewrite.agreement import disagrees
+from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.referents import Mention
+from frenchnovel.pipeline.rewrite.syntax import Sentence
+from frenchnovel.pipeline.rewrite.transforms import top_clause
+from tests.support.rewriting import rewrite
+
+
+def test_car_becomes_en_effet_when_its_clause_is_a_sentence() -> None:
+    source = "Il ne put rien dire de plus à sa femme, car, dans ce moment, la porte s'ouvrit."
+    assert rewrite(source) == [
+        "Il ne put rien dire de plus à sa femme.",
+        "En effet, dans ce moment, la porte s'ouvrit.",
+    ]
+
+
+def test_personne_before_ne_completes_the_negation() -> None:
+    source = (
+        "Un assaut de sabre suivit, mais personne ne le regarda, car toute l'attention "
+        "fut captivée par ce qui se passait au-dessus."
+    )
+    assert rewrite(source) == [
+        "Un assaut de sabre suivit, mais personne ne le regarda.",
+        "En effet, toute l'attention fut captivée par ce qui se passait au-dessus.",
+    ]
+
+
+def _piece(source: str, subject: Mention) -> tuple[Sentence, Piece]:
+    s = Sentence.of(get_nlp()(source), source)
+    everything = list(range(len(s)))
+    piece = Piece(everything, top_clause(s, everything))
+    piece.subject, piece.subject_at = subject, 0
+    return s, piece
+
+
+def test_a_subject_written_anew_must_agree_in_number_with_its_verb() -> None:
+    s, piece = _piece("disparut avec elle.", Mention(0, "mp", "", personal="ils"))
+    assert disagrees(s, piece)  # « Ils disparut »
+    s, piece = _piece("n'étaient que des formes.", Mention(0, "ms", "Le vol"))
+    assert disagrees(s, piece)  # « Il n'étaient »
+    s, piece = _piece("disparurent avec elle.", Mention(0, "mp", "", personal="ils"))
+    assert not disagrees(s, piece)
+    s, piece = _piece("vient avec elle.", Mention(0, "mp", "", personal="ils"))
+    assert not disagrees(s, piece)  # a present in « -ent » tells nothing
+
+
+def test_a_conjunction_and_a_comma_with_no_clause_after_them_never_end_a_sentence() -> None:
+    source = (
+        "Une valse aussitôt commençait, et, sur l'orgue, dans un petit salon, des "
+        "danseurs hauts comme le doigt, femmes en turban rose, Tyroliens en jaquette, "
+        "singes en habit noir, messieurs en culotte courte, tournaient, tournaient entre "
+        "les fauteuils, les canapés, les consoles, se répétant dans les morceaux de "
+        "miroir que raccordait à leurs angles un filet de papier doré."
+    )
+    assert not any(p.endswith("sur l'orgue.") for p in rewrite(source))
