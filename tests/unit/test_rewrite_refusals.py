@@ -59,3 +59,31 @@ def test_a_conjunction_and_a_comma_with_no_clause_after_them_never_end_a_sentenc
         "miroir que raccordait à leurs angles un filet de papier doré."
     )
     assert not any(p.endswith("sur l'orgue.") for p in rewrite(source))
+
+
+def test_a_relative_of_a_demonstrative_pronoun_stays_with_it() -> None:
+    source = (
+        "Celui-ci leur raconta qu'il venait à Rouen passer deux ans dans une forte étude, afin "
+        "de se rompre aux affaires, qui étaient différentes en Normandie de celles que l'on "
+        "traitait à Paris."
+    )
+    assert rewrite(source)[-1].endswith("de celles que l'on traitait à Paris.")
+
+
+def test_qui_without_its_verb_never_ends_a_piece() -> None:
+    source = (
+        "Elle s'empourprait peu à peu, les narines battaient vite, les lèvres frémissaient ; "
+        "il y eut même un instant où Charles, plein d'une fureur sombre, fixa ses yeux contre "
+        "Rodolphe qui, dans une sorte d'effroi, s'interrompit."
+    )
+    assert not any(p.endswith("dans une sorte d'effroi.") for p in rewrite(source))
+
+
+def test_participles_sharing_the_main_auxiliary_are_no_description_nor_a_relatives() -> None:
+    source = (
+        "Il avait gardé les chandeliers de l'évêque, porté son deuil, appelé et interrogé "
+        "tous les petits savoyards qui passaient, pris des renseignements sur les familles "
+        "de Faverolles, et sauvé la vie au vieux Fauchelevent."
+    )
+    pieces = rewrite(source)
+    assert not any(p.startswith(("Son deuil était", "Ils passaient")) for p in pieces)

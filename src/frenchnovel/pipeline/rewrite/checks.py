@@ -264,6 +264,10 @@ def _orphan_relative(s: Sentence, piece: Piece, k: int) -> bool:
     c = s.head[k]
     if not s.is_clause(c) and not s.finite[c]:
         return True  # « la salle à manger qui, nous l'avons dit » : its verb went elsewhere
+    if s.lower[k] in ("qui", "dont") and not any(
+        s.finite[j] for j in piece.tokens if j > k and j not in piece.drop
+    ):
+        return True  # « Rodolphe qui, dans une sorte d'effroi. »: the verb went to another piece
     for _ in range(8):
         if s.dep[c] != "conj":
             break

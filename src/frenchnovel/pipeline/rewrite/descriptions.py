@@ -142,6 +142,8 @@ def _description_kind(s: Sentence, c: int) -> str:
     if s.pos[c] == "VERB" and "Part" in form:
         if present or s.lower[c].endswith("ant"):
             return "present" if present else ""  # « restaurant bourgeois » is no participle
+        if _has_object(s, c):
+            return ""  # « (il avait) appelé et interrogé tous les savoyards »: a verb's object
         return "participle"
     if s.pos[c] == "ADJ" and s.dep[c] != "advcl":
         return "adjective"
@@ -159,6 +161,17 @@ def _description_kind(s: Sentence, c: int) -> str:
     ):
         return "apposition"  # « M. Homais, le pharmacien, »
     return ""
+
+
+def _has_object(s: Sentence, c: int) -> bool:
+    """The participle ``c``, or one coordinated with it, has a direct object: it is a verb of a
+    compound tense, not a description."""
+    verbs = [c, *(k for k in s.children[c] if s.dep[k] == "conj")]
+    return any(
+        s.dep[k] == "obj" or (s.dep[k] == "xcomp" and s.pos[k] == "NOUN")
+        for v in verbs
+        for k in s.children[v]
+    )
 
 
 def _set_off(s: Sentence, piece: Piece, child: set[int]) -> bool:

@@ -37,14 +37,19 @@ _TIMES = {
 }  # fmt: skip
 
 
+_PRONOUNS = {"celui", "celle", "ceux", "celles", "ce", "cela", "ceci", "tout", "tous", "toutes"}
+
+
 def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     members = set(piece.tokens)
     for c in piece.tokens:
         n = _antecedent(s, piece, c)
-        if n < 0 or n not in members or s.pos[n] not in ANTECEDENTS:
-            continue
+        if n < 0 or n not in members or s.pos[n] not in ANTECEDENTS or s.lower[n] in _PRONOUNS:
+            continue  # « de celles que l'on traitait »: whatever the tag, a pronoun's
         child = s.subtree(c) & members
         words = [k for k in sorted(child) if not s.is_punct(k)]
+        if words and words[0] > 0 and s.lower[words[0] - 1] in _PRONOUNS:
+            continue  # « celles que l'on traitait », whatever the parse hangs it on
         if not words or not s.is_clause(c) or mood(s, c) in ("Cnd", "Sub"):
             continue  # « une chouette qui verrait »: a supposition is no statement
         found = mention(s, n)
@@ -54,6 +59,8 @@ def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             continue
         if any(s.lower[k] in RELATIVE_PRONOUNS for k in words[1:] if s.lower[k - 1] in ("et", ",")):
             continue  # « qu'on instruisait et qu'on allait juger »: two relatives stay together
+        if any(_bare_participle(s, k) for k in child if k != c):
+            continue  # « les savoyards qui passaient, pris des renseignements … »: the main verb's
         parent, kid = detach(s, piece, child, c)
         if _relative(s, kid, c, words, found):
             yield [parent, kid]
@@ -88,6 +95,16 @@ def _antecedent(s: Sentence, piece: Piece, c: int) -> int:
         if agree and (not number or agree[1] == number) and (not gender or agree[0] == gender):
             return candidate
     return -1 if number or gender else n
+
+
+def _bare_participle(s: Sentence, k: int) -> bool:
+    """A past participle with an object and no auxiliary: it shares an auxiliary before it
+    (« il avait …, pris des renseignements »), which the relative does not have."""
+    if s.pos[k] != "VERB" or "Part" not in s.morph[k].get("VerbForm") or s.lower[k].endswith("ant"):
+        return False
+    kids = s.children[k]
+    has_object = any(s.dep[j] == "obj" for j in kids)
+    return has_object and not any(s.dep[j].startswith("aux") for j in kids)
 
 
 def _a_qui(s: Sentence, first: int) -> bool:
