@@ -87,3 +87,22 @@ def test_participles_sharing_the_main_auxiliary_are_no_description_nor_a_relativ
     )
     pieces = rewrite(source)
     assert not any(p.startswith(("Son deuil était", "Ils passaient")) for p in pieces)
+
+
+def test_a_piece_never_opens_on_a_verb_whose_subject_went_elsewhere() -> None:
+    source = (
+        "Le plus vieux de ces noirs, -- il pouvait être âgé de soixante ans, -- fut bientôt "
+        "en état de parler, et il put répondre en anglais aux questions qui lui furent adressées."
+    )
+    assert not any(p.startswith(("Fut", "Alors, fut")) for p in rewrite(source))
+
+
+def test_the_object_after_a_purpose_set_off_by_commas_stays_with_its_verb() -> None:
+    source = (
+        "Mme de Marelle était pocharde, et elle le reconnaissait, avec une grâce gaie et bavarde "
+        "de femme qui accentue, pour amuser ses convives, une pointe d'ivresse très réelle."
+    )
+    assert not any(
+        p.endswith(", une pointe d'ivresse très réelle.") and p.startswith("C'")
+        for p in rewrite(source)
+    )

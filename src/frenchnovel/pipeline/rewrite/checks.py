@@ -73,7 +73,7 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         return out
     if piece.link and s.pos[words[0]] == "CCONJ" and piece.subject_at != words[0]:
         out.append("link before a conjunction")  # « Alors, et il tâchait … »
-    if not _has_clause(s, piece):
+    if not _has_clause(s, piece) or _opens_on_its_verb(s, piece, words):
         out.append("no clause")
     elif _all_subordinate(s, piece) or _subordinate_opening(s, piece, words):
         out.append("subordinate")
@@ -131,6 +131,21 @@ def _orphan_mark(s: Sentence, k: int, kept: set[int]) -> bool:
         return False
     before = {s.lower[j] for j in kept if k - 6 <= j < k}
     return not (s.lower[k] in _QUE and before & _COMPARATIVES)
+
+
+_THIRD_PERSON = ("ait", "aient", "it", "ut", "int", "èrent", "irent", "urent", "ât", "ût", "ît",
+                 "ra", "ront", "rait", "raient", "est", "sont", "ont", "a")  # fmt: skip
+
+
+def _opens_on_its_verb(s: Sentence, piece: Piece, words: list[int]) -> bool:
+    """« Fut bientôt en état de parler. », « Alors, était pocharde »: a verb in the third person
+    opens the piece and no subject is written before it (its subject went to another piece)."""
+    k = words[0]
+    if not s.finite[k] or piece.subject is not None or k in piece.insert:
+        return False
+    if k + 1 < len(s) and s.text[k + 1].startswith("-"):
+        return False  # « Fut-il », « Viendra-t-on »
+    return s.lower[k].endswith(_THIRD_PERSON) and s.pos[k] in ("VERB", "AUX")
 
 
 def _open_cc(s: Sentence, piece: Piece) -> bool:

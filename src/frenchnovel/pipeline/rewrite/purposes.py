@@ -56,11 +56,20 @@ def purposes(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             continue  # « pour la voir, et il partit »: a clause of its own follows
         if n and (_consecutive(s, order[max(0, n - 6) : n]) or _bound(s, order[:n], m)):
             continue
+        if n and _object_after(s, child):
+            continue  # « qui accentue, pour amuser ses convives, une pointe d'ivresse »
         parent, kid = detach(s, piece, set(child), -1)
         kid.link = link_for(s, h)
         if not n:
             kid.anchor = max(parent.position(), max(parent.words(s))) + 0.5
         yield [parent, kid]
+
+
+def _object_after(s: Sentence, child: list[int]) -> bool:
+    """A noun phrase after a comma ends the clause of purpose: the object of the verb before
+    it, set after the purpose as an incise."""
+    commas = [n for n, k in enumerate(child) if s.text[k] == ","]
+    return bool(commas) and commas[-1] + 1 < len(child) and s.pos[child[commas[-1] + 1]] == "DET"
 
 
 def _fronted(s: Sentence, order: list[int]) -> list[int]:
