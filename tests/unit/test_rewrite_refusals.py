@@ -4,7 +4,7 @@ negation, a subject written anew agrees with its verb, « et, » must open a cla
 from __future__ import annotations
 
 from frenchnovel.pipeline.nlp import get_nlp
-from frenchnovel.pipeline.rewrite.agreement import disagrees
+from frenchnovel.pipeline.rewrite.continuity import disagrees
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.referents import Mention
 from frenchnovel.pipeline.rewrite.syntax import Sentence

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from frenchnovel.pipeline.rewrite.agreement import disagrees
+from frenchnovel.pipeline.rewrite.continuity import disagrees, open_cc, opens_on_its_verb
 from frenchnovel.pipeline.rewrite.pieces import LINKS, Piece
 from frenchnovel.pipeline.rewrite.referents import PERSONAL
 from frenchnovel.pipeline.rewrite.syntax import (
@@ -73,7 +73,7 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         return out
     if piece.link and s.pos[words[0]] == "CCONJ" and piece.subject_at != words[0]:
         out.append("link before a conjunction")  # « Alors, et il tâchait … »
-    if not _has_clause(s, piece) or _opens_on_its_verb(s, piece, words):
+    if not _has_clause(s, piece) or opens_on_its_verb(s, piece, words):
         out.append("no clause")
     elif _all_subordinate(s, piece) or _subordinate_opening(s, piece, words):
         out.append("subordinate")
@@ -93,7 +93,7 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         out.append("ne alone")
     if any(_lost_subject(s, piece, k) or _lost_verb_subject(s, piece, k) for k in words):
         out.append("subject without verb")
-    if any(_orphan_mark(s, k, kept) for k in words) or _open_que(s, piece) or _open_cc(s, piece):
+    if any(_orphan_mark(s, k, kept) for k in words) or _open_que(s, piece) or open_cc(s, piece):
         out.append("conjunction without its clause")  # « … de particulier que, si … »
     if any(_orphan_relative(s, piece, k) for k in words):
         out.append("relative without antecedent")
@@ -131,34 +131,6 @@ def _orphan_mark(s: Sentence, k: int, kept: set[int]) -> bool:
         return False
     before = {s.lower[j] for j in kept if k - 6 <= j < k}
     return not (s.lower[k] in _QUE and before & _COMPARATIVES)
-
-
-_THIRD_PERSON = ("ait", "aient", "it", "ut", "int", "èrent", "irent", "urent", "ât", "ût", "ît",
-                 "ra", "ront", "rait", "raient", "est", "sont", "ont", "a")  # fmt: skip
-
-
-def _opens_on_its_verb(s: Sentence, piece: Piece, words: list[int]) -> bool:
-    """« Fut bientôt en état de parler. », « Alors, était pocharde »: a verb in the third person
-    opens the piece and no subject is written before it (its subject went to another piece)."""
-    k = words[0]
-    if not s.finite[k] or piece.subject is not None or k in piece.insert:
-        return False
-    if k + 1 < len(s) and s.text[k + 1].startswith("-"):
-        return False  # « Fut-il », « Viendra-t-on »
-    return s.lower[k].endswith(_THIRD_PERSON) and s.pos[k] in ("VERB", "AUX")
-
-
-def _open_cc(s: Sentence, piece: Piece) -> bool:
-    """« Une valse commençait, et, sur l'orgue. »: a conjunction and a comma open a clause that
-    never comes (no finite verb after them)."""
-    tokens = [k for k in piece.tokens if k not in piece.drop]
-    for n in range(len(tokens) - 1, -1, -1):
-        k = tokens[n]
-        if s.finite[k]:
-            return False
-        if s.pos[k] == "CCONJ" and n + 1 < len(tokens) and s.text[tokens[n + 1]] == ",":
-            return True
-    return False
 
 
 def _open_que(s: Sentence, piece: Piece) -> bool:
