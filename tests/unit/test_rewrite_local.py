@@ -727,10 +727,10 @@ def test_a_sentence_the_rules_fail_on_stays_whole_and_the_others_are_rewritten(
     fine = "Il entra dans la maison de son père et s'assit près du feu de la cuisine."
     split = local.split
 
-    def failing(sentence: str, doc: object, options: JobOptions) -> list[str]:
+    def failing(sentence: str, doc: object, options: JobOptions, search: int = 0) -> list[str]:
         if sentence == broken:
             raise ValueError("a rule failed")
-        return split(sentence, doc, options)
+        return split(sentence, doc, options, search)
 
     monkeypatch.setattr(local, "split", failing)
     pieces = LocalRewriter().rewrite([broken, fine], DEFAULT).pieces

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from frenchnovel.pipeline.rewrite.fronted import MOMENTS
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.referents import Mention, agreement, copula, mention
 from frenchnovel.pipeline.rewrite.splitting import CLITICS, COMMAS, STOPS, detach
@@ -168,7 +169,8 @@ def _has_object(s: Sentence, c: int) -> bool:
     compound tense, not a description."""
     verbs = [c, *(k for k in s.children[c] if s.dep[k] == "conj")]
     return any(
-        s.dep[k] == "obj" or (s.dep[k] == "xcomp" and s.pos[k] == "NOUN")
+        (s.dep[k] == "obj" or (s.dep[k] == "xcomp" and s.pos[k] == "NOUN"))
+        and s.lower[k] not in MOMENTS  # « venus de Rouen la veille »: when, not what
         for v in verbs
         for k in s.children[v]
     )

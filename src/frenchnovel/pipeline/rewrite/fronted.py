@@ -32,7 +32,7 @@ _OPENERS = {
 _DETERMINERS = {"le", "la", "l'", "l’", "les", "un", "une", "ce", "cet", "cette", "ces", "son",
                 "sa", "ses", "leur", "leurs", "mon", "ma", "mes", "notre", "nos", "votre", "vos",
                 "du", "des", "au", "aux", "quelques", "plusieurs"}  # fmt: skip
-_MOMENTS = {
+MOMENTS = {
     "matin", "soir", "lendemain", "surlendemain", "veille", "nuit", "jour", "journée", "soirée",
     "matinée", "aube", "hiver", "été", "automne", "printemps", "semaine", "mois", "année",
     "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "janvier",
@@ -80,7 +80,7 @@ def _circumstance(s: Sentence, phrase: list[int]) -> bool:
             return False  # « Au fond, », « Au reste, »: locutions; « À Paris, » is a place
         determined = any(w in _DETERMINERS for w in words[1 : nouns[-1]])
         return determined or s.pos[phrase[nouns[-1]]] == "PROPN" or words[0] in ("au", "aux")
-    moment = any(w in _MOMENTS for w in words)
+    moment = any(w in MOMENTS for w in words)
     return moment and (words[0] in _DEFINITE or any(s.pos[k] == "NUM" for k in phrase))
 
 

@@ -26,6 +26,8 @@ import logging
 import re
 from collections.abc import Sequence
 
+from spacy.tokens import Doc
+
 from frenchnovel.pipeline.nlp import SECOND, get_nlp, parsable
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck, RewriteOutcome
@@ -34,6 +36,7 @@ from frenchnovel.pipeline.rewrite.pieces import Piece, render
 from frenchnovel.pipeline.rewrite.surface import plain_typography
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.rewrite.transforms import candidates, top_clause
+from frenchnovel.pipeline.verbforms import misread_verb
 from frenchnovel.pipeline.words import count_words, estimate_tokens
 
 BATCH = 256  # sentences per nlp.pipe call; a cancelled job stops between two batches
@@ -105,14 +108,19 @@ def windows(sentence: str) -> list[str]:
 
 def _rewritten(parts: list[str], options: JobOptions) -> list[list[str]]:
     """The pieces of each of ``parts``: by the first model's parse, or by the second's where
-    that leaves fewer words over the limit."""
-    docs = get_nlp().pipe([parsable(part) for part in parts], batch_size=64)
+    that leaves fewer words over the limit. Only a sentence where the first parse read a verb as
+    another word is parsed again: each costs as much as the first."""
+    docs = list(get_nlp().pipe([parsable(part) for part in parts], batch_size=64))
     out = [_guarded(part, doc, options) for part, doc in zip(parts, docs, strict=True)]
     limit = options.sentence_length_limit
-    again = [n for n, group in enumerate(out) if _words_over(group, limit)]
-    docs = get_nlp(SECOND).pipe([parsable(parts[n]) for n in again], batch_size=64)
-    for n, doc in zip(again, docs, strict=True):
-        other = _guarded(parts[n], doc, options)
+    again = [
+        n for n, group in enumerate(out) if _words_over(group, limit) and misread_verb(docs[n])
+    ]
+    second = get_nlp(SECOND)
+    retokenized = (Doc(second.vocab, words=[t.text for t in docs[n]],
+                       spaces=[bool(t.whitespace_) for t in docs[n]]) for n in again)  # fmt: skip
+    for n, doc in zip(again, second.pipe(retokenized, batch_size=64), strict=True):
+        other = _guarded(parts[n], doc, options, SECOND_SEARCH)
         if _words_over(other, limit) < _words_over(out[n], limit):
             out[n] = other
     return out
@@ -122,17 +130,17 @@ def _words_over(pieces: list[str], limit: int) -> int:
     return sum(max(0, count_words(p) - limit) for p in pieces)
 
 
-def _guarded(sentence: str, doc: object, options: JobOptions) -> list[str]:
+def _guarded(sentence: str, doc: object, options: JobOptions, search: int = 0) -> list[str]:
     """``split``, or the sentence whole when a transformation fails on it: one sentence the rules
     cannot handle must not fail a book of a thousand pages (the failure is logged)."""
     try:
-        return split(sentence, doc, options)
+        return split(sentence, doc, options, search or SEARCH)
     except Exception:
         log.exception("a sentence stays whole: the rewriting failed on it: %.80r", sentence)
         return [sentence]
 
 
-def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
+def split(sentence: str, doc: object, options: JobOptions, search: int = 0) -> list[str]:
     """The short sentences that ``sentence`` (parsed as ``doc``) becomes."""
     s = Sentence.of(doc, sentence)
     if not len(s):
@@ -140,7 +148,8 @@ def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
     everything = list(range(len(s)))
     whole = Piece(everything, top_clause(s, everything))
     limit, min_words = options.sentence_length_limit, options.min_sentence_length
-    pieces = sorted(_shorten(s, whole, limit, min_words, DEPTH, [SEARCH]), key=Piece.position)
+    found = _shorten(s, whole, limit, min_words, DEPTH, [search or SEARCH])
+    pieces = sorted(found, key=Piece.position)
     if len(pieces) == 1:
         return [sentence]
     out: list[str] = []
@@ -157,6 +166,7 @@ def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
 DEPTH = 16  # how deep transformations of one sentence may nest (each piece is halved again)
 ALTERNATIVES = 3  # transformations of one piece compared, when the first leaves words over
 SEARCH = 24  # alternatives tried in all for one sentence, past the first of each piece
+SECOND_SEARCH = 4  # ... on the second parse, which only has to find what the first missed
 
 
 def _shorten(
