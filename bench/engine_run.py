@@ -19,15 +19,13 @@ def main() -> None:
     spec = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
 
     import frenchnovel
-    from frenchnovel.pipeline import nlp
+    from frenchnovel.pipeline.nlp import get_nlp
     from frenchnovel.pipeline.options import JobOptions
     from frenchnovel.pipeline.rewrite.local import LocalRewriter
     from frenchnovel.pipeline.segment import split_sentences
 
     options = JobOptions(sentence_length_limit=spec["limit"])
-    nlp.get_nlp()  # loading the models is a once-per-process cost, not throughput
-    if hasattr(nlp, "SECOND"):  # the engine of an older commit has one model
-        nlp.get_nlp(nlp.SECOND)
+    get_nlp()  # loading the model is a once-per-process cost, not throughput
     LocalRewriter().rewrite(["Le vieux chien dormait au soleil, et les enfants jouaient."], options)
     runs = {}
     for name, sentences in spec["sets"].items():

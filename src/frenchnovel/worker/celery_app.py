@@ -149,11 +149,10 @@ def _preload_models(**_: Any) -> None:
     # Load spaCy once in the parent worker so that forked children share its memory
     # instead of each paying the load time on its first chunk.
     from frenchnovel.jobs.maintenance import remove_old_scratch
-    from frenchnovel.pipeline.nlp import SECOND, get_nlp
+    from frenchnovel.pipeline.nlp import get_nlp
     from frenchnovel.storage.blobs import blob_store
 
     get_nlp()
-    get_nlp(SECOND)
     store = blob_store(get_settings())
     store.prepare()  # boto3's S3 model too, when STORAGE_URL is set
     # a worker of this machine killed while reading left its scratch copy: swept at start too,

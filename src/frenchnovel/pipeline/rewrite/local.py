@@ -1,14 +1,11 @@
 """The offline, deterministic rewriting engine: syntactic transformations on spaCy's parse.
 
 A sentence over the limit is parsed (``nlp.get_nlp``, loaded once per process, batched with
-``nlp.pipe``) and read as clauses (``syntax``). A sentence whose pieces still run over the limit is
-parsed again by the second model (``nlp.SECOND``), and the rewrite that leaves fewer words over the
-limit is kept (the first on a tie): where the small model reads a verb as a noun, no transformation
-finds the clause, and the other model often reads it right. While a piece is over the limit, the
-engine makes it two sentences by the first transformation (``transforms``) whose pieces all stand
-alone (``checks.problems``): coordinated clauses with their subject written again, a relative
-clause with its antecedent, a cause or a time clause with its link, a description with « il était
-». A piece that no transformation can shorten without a fragment stays whole, over the limit: the
+``nlp.pipe``) and read as clauses (``syntax``). While a piece is over the limit, the engine makes
+it two sentences by the first transformation (``transforms``) whose pieces all stand alone
+(``checks.problems``): coordinated clauses with their subject written again, a relative clause
+with its antecedent, a cause or a time clause with its link, a description with « il était ».
+A piece that no transformation can shorten without a fragment stays whole, over the limit: the
 result marks it (``over_limit``), and no fragment is ever made to meet the limit. Words are the
 source's; only subjects, « le / la / lui », « était » and the links are added.
 
@@ -26,9 +23,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from spacy.tokens import Doc
-
-from frenchnovel.pipeline.nlp import SECOND, get_nlp, parsable
+from frenchnovel.pipeline.nlp import get_nlp, parsable
 from frenchnovel.pipeline.options import JobOptions
 from frenchnovel.pipeline.rewrite import CancelCheck, RewriteOutcome
 from frenchnovel.pipeline.rewrite.checks import problems
@@ -36,7 +31,6 @@ from frenchnovel.pipeline.rewrite.pieces import Piece, render
 from frenchnovel.pipeline.rewrite.surface import plain_typography
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.rewrite.transforms import candidates, top_clause
-from frenchnovel.pipeline.verbforms import misread_verb
 from frenchnovel.pipeline.words import count_words, estimate_tokens
 
 BATCH = 256  # sentences per nlp.pipe call; a cancelled job stops between two batches
@@ -75,12 +69,12 @@ class LocalRewriter:
             if cancelled is not None and cancelled():
                 break
             batch = todo[first : first + BATCH]
-            groups = _rewritten([part for _, part in batch], options)
-            for (i, _), group in zip(batch, groups, strict=True):
+            docs = get_nlp().pipe([parsable(part) for _, part in batch], batch_size=64)
+            for (i, part), doc in zip(batch, docs, strict=True):
                 if i not in done:  # the first window of a sentence replaces it
                     pieces[i] = []
                     done.add(i)
-                pieces[i].extend(group)
+                pieces[i].extend(_guarded(part, doc, options))
         if not options.preserve_formatting:
             pieces = [
                 group if i in verbatim else [plain_typography(p) for p in group]
@@ -106,41 +100,17 @@ def windows(sentence: str) -> list[str]:
     return parts
 
 
-def _rewritten(parts: list[str], options: JobOptions) -> list[list[str]]:
-    """The pieces of each of ``parts``: by the first model's parse, or by the second's where
-    that leaves fewer words over the limit. Only a sentence where the first parse read a verb as
-    another word is parsed again: each costs as much as the first."""
-    docs = list(get_nlp().pipe([parsable(part) for part in parts], batch_size=64))
-    out = [_guarded(part, doc, options) for part, doc in zip(parts, docs, strict=True)]
-    limit = options.sentence_length_limit
-    again = [
-        n for n, group in enumerate(out) if _words_over(group, limit) and misread_verb(docs[n])
-    ]
-    second = get_nlp(SECOND)
-    retokenized = (Doc(second.vocab, words=[t.text for t in docs[n]],
-                       spaces=[bool(t.whitespace_) for t in docs[n]]) for n in again)  # fmt: skip
-    for n, doc in zip(again, second.pipe(retokenized, batch_size=64), strict=True):
-        other = _guarded(parts[n], doc, options, SECOND_SEARCH)
-        if _words_over(other, limit) < _words_over(out[n], limit):
-            out[n] = other
-    return out
-
-
-def _words_over(pieces: list[str], limit: int) -> int:
-    return sum(max(0, count_words(p) - limit) for p in pieces)
-
-
-def _guarded(sentence: str, doc: object, options: JobOptions, search: int = 0) -> list[str]:
+def _guarded(sentence: str, doc: object, options: JobOptions) -> list[str]:
     """``split``, or the sentence whole when a transformation fails on it: one sentence the rules
     cannot handle must not fail a book of a thousand pages (the failure is logged)."""
     try:
-        return split(sentence, doc, options, search or SEARCH)
+        return split(sentence, doc, options)
     except Exception:
         log.exception("a sentence stays whole: the rewriting failed on it: %.80r", sentence)
         return [sentence]
 
 
-def split(sentence: str, doc: object, options: JobOptions, search: int = 0) -> list[str]:
+def split(sentence: str, doc: object, options: JobOptions) -> list[str]:
     """The short sentences that ``sentence`` (parsed as ``doc``) becomes."""
     s = Sentence.of(doc, sentence)
     if not len(s):
@@ -148,8 +118,7 @@ def split(sentence: str, doc: object, options: JobOptions, search: int = 0) -> l
     everything = list(range(len(s)))
     whole = Piece(everything, top_clause(s, everything))
     limit, min_words = options.sentence_length_limit, options.min_sentence_length
-    found = _shorten(s, whole, limit, min_words, DEPTH, [search or SEARCH])
-    pieces = sorted(found, key=Piece.position)
+    pieces = sorted(_shorten(s, whole, limit, min_words, DEPTH, [SEARCH]), key=Piece.position)
     if len(pieces) == 1:
         return [sentence]
     out: list[str] = []
@@ -166,7 +135,6 @@ def split(sentence: str, doc: object, options: JobOptions, search: int = 0) -> l
 DEPTH = 16  # how deep transformations of one sentence may nest (each piece is halved again)
 ALTERNATIVES = 3  # transformations of one piece compared, when the first leaves words over
 SEARCH = 24  # alternatives tried in all for one sentence, past the first of each piece
-SECOND_SEARCH = 4  # ... on the second parse, which only has to find what the first missed
 
 
 def _shorten(
