@@ -106,3 +106,11 @@ def test_the_object_after_a_purpose_set_off_by_commas_stays_with_its_verb() -> N
         p.endswith(", une pointe d'ivresse très réelle.") and p.startswith("C'")
         for p in rewrite(source)
     )
+
+
+def test_a_plural_description_is_not_given_to_a_singular_noun() -> None:
+    source = (
+        "Un tumultueux besoin d'amour entra au cœur de Duroy, un besoin d'amours distinguées, "
+        "parfumées, délicates."
+    )
+    assert not any(p.endswith("était délicates.") for p in rewrite(source))

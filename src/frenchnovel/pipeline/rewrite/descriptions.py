@@ -82,13 +82,17 @@ def descriptions(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
 
 
 _FEMININE = ("ée", "ées", "ue", "ues", "ie", "ies", "euse", "euses", "ive", "ives", "ite", "ites")
+_PLURAL = ("es", "és")  # « délicates », « tristes », « fermés »; a singular never ends so
 _MASCULINE = ("é", "és", "eux", "if", "ifs")
 
 
 def _disagrees(word: str, agree: str) -> bool:
-    """A participle or adjective whose ending shows the other gender than its subject's."""
+    """A participle or adjective whose ending shows the other gender than its subject's, or the
+    plural of a singular subject (« un besoin d'amours …, délicates »: the loves')."""
     gender = "f" if word.endswith(_FEMININE) else "m" if word.endswith(_MASCULINE) else ""
-    return bool(gender and agree) and gender != agree[0]
+    if bool(gender and agree) and gender != agree[0]:
+        return True
+    return word.endswith(_PLURAL) and agree.endswith("s")
 
 
 def _subject_s(s: Sentence, h: int, c: int) -> bool:
