@@ -19,7 +19,8 @@ DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
   a present participle or a gerund in a past narrative → the imperfect (« rêvant » → « elle
   rêvait »);
 - how someone holds themselves (« , le front haut, », « , le journal à la main, ») → « il avait
-  … » (``bearings``);
+  … » (``bearings``); a name's apposition (« Tellier, le maître du Café, ») → « C'était … »,
+  read from the words where the parse misses it (``appositions``);
 - coordinated objects, complements or attributes → one sentence each, subject and verb repeated;
   so does a complement the verb does without (a gerund, « sans … », a place or a time set off by
   a comma), the verb's object written again as « le / la / les » (``repeats``);
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from frenchnovel.pipeline.rewrite.appositions import appositions
 from frenchnovel.pipeline.rewrite.bearings import bearings
 from frenchnovel.pipeline.rewrite.circumstances import circumstances
 from frenchnovel.pipeline.rewrite.clauses import (
@@ -71,6 +73,7 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     yield from trailing_time(s, piece)
     yield from descriptions(s, piece)
     yield from bearings(s, piece)
+    yield from appositions(s, piece)
     yield from complements(s, piece)
     yield from repeats(s, piece)
     yield from verb_phrases(s, piece)
