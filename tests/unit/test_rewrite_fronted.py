@@ -40,3 +40,8 @@ def test_an_opening_circumstance_follows_its_clause(source: str, expected: list[
 def test_an_opening_that_is_no_circumstance_to_set_apart_stays(source: str) -> None:
     opening = source.split(",")[0].lower()
     assert not any(p.endswith(f" {opening}.") for p in rewrite(source))
+
+
+def test_a_moment_pointed_at_with_la_and_a_title_opening_the_clause() -> None:
+    pieces = rewrite("Ce soir-là, M. Madeleine regardait longtemps la mer grise depuis sa fenêtre.")
+    assert pieces[:2] == ["M. Madeleine regardait longtemps la mer grise.", "C'était ce soir-là."]

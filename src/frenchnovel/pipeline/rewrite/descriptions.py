@@ -175,6 +175,7 @@ def _has_object(s: Sentence, c: int) -> bool:
     return any(
         (s.dep[k] == "obj" or (s.dep[k] == "xcomp" and s.pos[k] == "NOUN"))
         and s.lower[k] not in MOMENTS  # « venus de Rouen la veille »: when, not what
+        and any(s.dep[j] == "det" for j in s.children[k])  # « mises en lieu sûr »: no object
         for v in verbs
         for k in s.children[v]
     )

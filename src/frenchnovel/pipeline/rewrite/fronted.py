@@ -52,10 +52,10 @@ def fronted(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     if not 2 <= comma <= MAX_WORDS:
         return
     phrase, rest = tokens[:comma], tokens[comma + 1 :]
-    if not _circumstance(s, phrase) or not _opens_with_subject(s, rest):
+    if not _circumstance(s, phrase):
         return
     head = top_clause(s, rest)
-    if head < 0 or s.finite_of(head) not in rest:
+    if head < 0 or s.finite_of(head) not in rest or not _opens_with_subject(s, rest, head):
         return
     main = Piece(rest, head, piece.drop & set(rest))
     main.insert = {k: w for k, w in piece.insert.items() if k in set(rest)}
@@ -69,6 +69,8 @@ def fronted(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
 def _circumstance(s: Sentence, phrase: list[int]) -> bool:
     """Words with no verb, opened by a preposition and holding a determined noun, or naming a
     moment with a definite article or a number."""
+    if phrase and s.lower[phrase[-1]] in ("-là", "-ci"):
+        phrase = phrase[:-1]  # « Ce soir-là, »
     if any(s.pos[k] in ("VERB", "AUX") or s.finite[k] or s.is_punct(k) for k in phrase):
         return False
     words = [s.lower[k] for k in phrase]
@@ -84,9 +86,9 @@ def _circumstance(s: Sentence, phrase: list[int]) -> bool:
     return moment and (words[0] in _DEFINITE or any(s.pos[k] == "NUM" for k in phrase))
 
 
-def _opens_with_subject(s: Sentence, rest: list[int]) -> bool:
+def _opens_with_subject(s: Sentence, rest: list[int], head: int) -> bool:
     """The clause after the comma opens with its subject: a clitic, a name or a determined
-    noun (never an adverb, a verb or a conjunction)."""
+    noun (never an adverb, a verb or a conjunction); the parse's subject, or none found."""
     if len(rest) < 3:
         return False
     first = rest[0]
@@ -94,6 +96,6 @@ def _opens_with_subject(s: Sentence, rest: list[int]) -> bool:
         return False  # « Dans la cour, il y avait un puits »: the place is what is said
     if s.pos[first] == "PRON":
         return s.dep[first] in ("nsubj", "nsubj:pass", "expl:subj")
-    return s.pos[first] in ("DET", "PROPN") and any(
-        s.dep[k] in ("nsubj", "nsubj:pass") for k in rest[:4]
-    )
+    named = s.pos[first] in ("DET", "PROPN") or s.text[first][:1].isupper()  # « M. l'évêque »
+    subject = s.subject(head)
+    return named and (subject in rest[:4] or (subject < 0 and s.finite_of(head) > rest[1]))
