@@ -4,7 +4,7 @@ negation, a subject written anew agrees with its verb, « et, » must open a cla
 from __future__ import annotations
 
 from frenchnovel.pipeline.nlp import get_nlp
-from frenchnovel.pipeline.rewrite.continuity import disagrees
+from frenchnovel.pipeline.rewrite.continuity import disagrees, open_cc
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.referents import Mention
 from frenchnovel.pipeline.rewrite.syntax import Sentence
@@ -114,3 +114,22 @@ def test_a_plural_description_is_not_given_to_a_singular_noun() -> None:
         "parfumées, délicates."
     )
     assert not any(p.endswith("était délicates.") for p in rewrite(source))
+
+
+def test_et_and_a_noun_phrase_that_is_its_verbs_subject_open_a_sentence() -> None:
+    source = (
+        "Deux avirons furent relevés, et deux matelots s'armèrent, ainsi que l'avait fait le "
+        "capitaine, de longues lances, destinées à frapper l'animal."
+    )
+    assert rewrite(source)[0] == "Deux avirons furent relevés."
+
+
+def test_a_subordinator_without_its_verb_never_ends_a_piece() -> None:
+    source = (
+        "Il tint quelque temps rigueur au premier, parce qu'ayant un commandement en Provence, "
+        "le général s'était mis à la tête de douze cents hommes."
+    )
+    s = Sentence.of(get_nlp()(source), source)
+    cut = s.text.index("général") - 2  # the comma before « le général »
+    assert open_cc(s, Piece(list(range(cut)), 1))
+    assert not open_cc(s, Piece(list(range(len(s))), 1))

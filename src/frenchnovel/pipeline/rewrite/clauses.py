@@ -24,7 +24,7 @@ from frenchnovel.pipeline.rewrite.splitting import (
     subject_mention,
     top_clause,
 )
-from frenchnovel.pipeline.rewrite.syntax import Sentence
+from frenchnovel.pipeline.rewrite.syntax import AUX_DEPS, Sentence
 from frenchnovel.pipeline.rewrite.times import pluperfect
 
 _SUBJECT_PRONOUNS = {"il", "elle", "on", "ils", "elles", "je", "j'", "j’", "tu"}
@@ -176,12 +176,17 @@ def _nearest_clause(s: Sentence, tokens: list[int]) -> int:
 
 def verb_phrases(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     """« et » or a comma, then a finite verb with no subject: the parse missed a coordination;
-    or a comma, then a subject pronoun and its verb: a second clause (« il lutte, il nage »)."""
+    or a comma, then a subject pronoun and its verb: a second clause (« il lutte, il nage »);
+    or « et », « mais », « puis » and a noun phrase that is its verb's own subject (« , et deux
+    matelots s'armèrent »)."""
     tokens = piece.tokens
     for n, k in enumerate(tokens[1:-1], start=1):
         if s.lower[k] not in ("et", "mais", "puis", ","):
             continue
         m, pronoun = _verb_after(s, tokens, n + 1)
+        if m < 0 and s.lower[k] != ",":  # after a bare comma, a subordinate clause may end
+            m = _after_noun_subject(s, tokens, n + 1)
+            pronoun = m >= 0  # « , et deux matelots s'armèrent »: a subject of its own
         if m < 0:
             continue
         left, right = tokens[:n], tokens[n:]
@@ -232,6 +237,22 @@ def _verb_after(s: Sentence, tokens: list[int], m: int) -> tuple[int, bool]:
     if not pronoun and s.own_subject(tokens[m]) in tokens:
         return -1, False
     return m, pronoun
+
+
+def _after_noun_subject(s: Sentence, tokens: list[int], m: int) -> int:
+    """Where the finite verb is when ``tokens[m:]`` opens with a short noun phrase (« deux
+    matelots », « la vieille servante ») that the parse makes that verb's own subject; -1."""
+    if m >= len(tokens) or s.pos[tokens[m]] not in ("DET", "NUM"):
+        return -1
+    for j in range(m + 1, min(len(tokens), m + 7)):
+        k = tokens[j]
+        if s.finite[k] and s.pos[k] in ("VERB", "AUX"):
+            subject = s.own_subject(s.head[k] if s.dep[k] in AUX_DEPS else k)
+            clitics = all(s.lower[c] in CLITICS for c in tokens[m:j] if c > subject)
+            return j if subject in tokens[m:j] and clitics else -1
+        if s.pos[k] not in ("NOUN", "ADJ", "NUM", "DET", "PROPN") and s.lower[k] not in CLITICS:
+            return -1
+    return -1
 
 
 def _nous_vous(s: Sentence, words: list[int]) -> bool:

@@ -55,9 +55,13 @@ def opens_on_its_verb(s: Sentence, piece: Piece, words: list[int]) -> bool:
     return s.lower[k].endswith(_THIRD_PERSON) and s.pos[k] in ("VERB", "AUX")
 
 
+_SUBORDINATORS = {"parce", "puisque", "puisqu'", "puisqu’", "lorsque", "lorsqu'", "lorsqu’",
+                  "quand", "quoique", "quoiqu'", "quoiqu’", "tandis"}  # fmt: skip
+
+
 def open_cc(s: Sentence, piece: Piece) -> bool:
-    """« Une valse commençait, et, sur l'orgue. »: a conjunction and a comma open a clause that
-    never comes (no finite verb after them)."""
+    """« Une valse commençait, et, sur l'orgue. »: a conjunction and a comma, or a subordinator
+    (« parce que », « quand »), open a clause that never comes (no finite verb after them)."""
     tokens = [k for k in piece.tokens if k not in piece.drop]
     for n in range(len(tokens) - 1, -1, -1):
         k = tokens[n]
@@ -65,4 +69,6 @@ def open_cc(s: Sentence, piece: Piece) -> bool:
             return False
         if s.pos[k] == "CCONJ" and n + 1 < len(tokens) and s.text[tokens[n + 1]] == ",":
             return True
+        if s.lower[k] in _SUBORDINATORS:
+            return True  # « …, parce qu'ayant un commandement en Provence. »
     return False
