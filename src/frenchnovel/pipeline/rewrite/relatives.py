@@ -53,10 +53,13 @@ def relatives(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
         if not words or not s.is_clause(c) or mood(s, c) in ("Cnd", "Sub"):
             continue  # « une chouette qui verrait »: a supposition is no statement
         found = mention(s, n)
-        if not _ends_cleanly(s, piece, child, n):
-            child |= _tail(s, piece, child)  # « sa femme qui passait, au bras du ministre »
-        if not (found.pronoun() or found.phrase) or not _ends_cleanly(s, piece, child, n):
+        if not (found.pronoun() or found.phrase):
             continue
+        if not _ends_cleanly(s, piece, child, n):
+            tail = _tail(s, piece, child)  # « sa femme qui passait, au bras du ministre »
+            if not tail or not _ends_cleanly(s, piece, child | tail, n):
+                continue
+            child |= tail
         if any(s.lower[k] in RELATIVE_PRONOUNS for k in words[1:] if s.lower[k - 1] in ("et", ",")):
             continue  # « qu'on instruisait et qu'on allait juger »: two relatives stay together
         if any(_bare_participle(s, k) for k in child if k != c):
