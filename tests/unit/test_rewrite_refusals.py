@@ -6,7 +6,7 @@ from __future__ import annotations
 from frenchnovel.pipeline.nlp import get_nlp
 from frenchnovel.pipeline.rewrite.continuity import disagrees, open_cc
 from frenchnovel.pipeline.rewrite.pieces import Piece
-from frenchnovel.pipeline.rewrite.referents import Mention
+from frenchnovel.pipeline.rewrite.referents import Mention, mention
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.rewrite.transforms import top_clause
 from tests.support.rewriting import rewrite
@@ -133,3 +133,11 @@ def test_a_subordinator_without_its_verb_never_ends_a_piece() -> None:
     cut = s.text.index("général") - 2  # the comma before « le général »
     assert open_cc(s, Piece(list(range(cut)), 1))
     assert not open_cc(s, Piece(list(range(len(s))), 1))
+
+
+def test_a_noun_named_again_leaves_an_adjective_that_has_a_complement() -> None:
+    source = (
+        "Dans un petit salon, des danseurs hauts comme le doigt tournaient entre les fauteuils."
+    )
+    s = Sentence.of(get_nlp()(source), source)
+    assert mention(s, s.text.index("danseurs")).phrase == "ces danseurs"

@@ -151,7 +151,7 @@ def _noun_phrase(s: Sentence, token: int) -> str:
     near = [
         k
         for k in kids
-        if (s.dep[k] == "amod" and abs(k - token) <= 2 and not s.children[k])
+        if (s.dep[k] == "amod" and abs(k - token) <= 2 and not s.children[k] and _bare(s, k))
         or (s.dep[k] == "nummod" and k < token)
     ]
     words = sorted([token, *near])
@@ -175,6 +175,12 @@ def _noun_phrase(s: Sentence, token: int) -> str:
     if agree[0] == "f":
         return f"cette {first}"
     return ("cet " if first.lower().startswith(_VOWELS) else "ce ") + first
+
+
+def _bare(s: Sentence, k: int) -> bool:
+    """The adjective ``k`` has no complement after it, whatever the parse hung it on: « des
+    danseurs hauts comme le doigt » are not « ces danseurs hauts »."""
+    return k + 1 >= len(s) or s.lower[k + 1] not in ("comme", "de", "d'", "d’", "à", "que", "qu'")
 
 
 def _join(s: Sentence, tokens: list[int]) -> str:
