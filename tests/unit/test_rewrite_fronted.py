@@ -45,3 +45,19 @@ def test_an_opening_that_is_no_circumstance_to_set_apart_stays(source: str) -> N
 def test_a_moment_pointed_at_with_la_and_a_title_opening_the_clause() -> None:
     pieces = rewrite("Ce soir-là, M. Madeleine regardait longtemps la mer grise depuis sa fenêtre.")
     assert pieces[:2] == ["M. Madeleine regardait longtemps la mer grise.", "C'était ce soir-là."]
+
+
+def test_a_participle_opening_the_sentence_describes_the_subject_pronoun() -> None:
+    source = (
+        "Couchée sur le dos, immobile et les yeux fixes, elle discernait vaguement les objets "
+        "de la chambre."
+    )
+    assert rewrite(source) == [
+        "Elle était couchée sur le dos, immobile et les yeux fixes.",
+        "Elle discernait vaguement les objets de la chambre.",
+    ]
+
+
+def test_a_compared_list_keeps_its_verb_once() -> None:
+    source = "Au fond, il ne demandait rien de plus que la paix de sa maison et de son jardin."
+    assert not any(p.startswith("Il ne demandait rien de son") for p in rewrite(source))

@@ -6,7 +6,8 @@ of complements after one preposition (which each new sentence repeats: « Ils to
 fauteuils. Ils tournaient entre les canapés. ») or of attributes after « être » (« Il était grand.
 Il était fort. ») makes one sentence per item. Only the source's words are written again: its
 subject (a pronoun where it cannot be mistaken), the verb with its clitics and auxiliary, the
-preposition. A list joined by « ni » or « ou » stays, and so does one after « ne … que ».
+preposition. A list joined by « ni » or « ou » stays, and so does one after « ne … que » or
+another « que » (« rien de plus que la paix de sa maison et de son jardin »).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def complements(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
             continue
         if any(s.text[k] in (",", ";", ":") for k in piece.tokens if max(core) < k < x):
             continue  # « se mit à table entre Sa Majesté, son valet … »: a comma before the list
+        if any(s.lower[k] in ("que", "qu'", "qu’") for k in piece.tokens if max(core) < k < x):
+            continue  # « rien de plus que la paix de sa maison et de son jardin »: compared
         found = clause_subject(s, piece, verb)
         if found is None:
             continue

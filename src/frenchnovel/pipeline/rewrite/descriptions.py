@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from frenchnovel.pipeline.rewrite.fronted import MOMENTS
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.referents import Mention, agreement, copula, mention
 from frenchnovel.pipeline.rewrite.splitting import CLITICS, COMMAS, STOPS, detach
 from frenchnovel.pipeline.rewrite.syntax import Sentence
+from frenchnovel.pipeline.rewrite.times import MOMENTS
 from frenchnovel.pipeline.verbforms import present_participle
 
 _QUANTIFIERS = {"tout", "tous", "toute", "toutes", "même", "mêmes", "seul", "seule", "seuls",
@@ -86,7 +86,7 @@ _PLURAL = ("es", "és")  # « délicates », « tristes », « fermés »; a sin
 _MASCULINE = ("é", "és", "eux", "if", "ifs")
 
 
-def _disagrees(word: str, agree: str) -> bool:
+def disagrees(word: str, agree: str) -> bool:
     """A participle or adjective whose ending shows the other gender than its subject's, or the
     plural of a singular subject (« un besoin d'amours …, délicates »: the loves')."""
     gender = "f" if word.endswith(_FEMININE) else "m" if word.endswith(_MASCULINE) else ""
@@ -200,7 +200,7 @@ def _alone(s: Sentence, piece: Piece, child: set[int], c: int, kind: str) -> boo
 
 
 _OWN_COMPLEMENTS = ("obl", "obl:arg", "obl:mod", "obl:agent", "obj")
-_PAST_ENDINGS = ("é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues", "it",
+PAST_ENDINGS = ("é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues", "it",
                  "ite", "its", "ites", "ert", "erte", "erts", "ertes")  # fmt: skip
 
 
@@ -212,7 +212,7 @@ def _bound(s: Sentence, piece: Piece, child: set[int], c: int, kind: str) -> boo
     h = s.head[c]
     if kind not in ("participle", "adjective") or s.dep[c] not in ("acl", "amod") or c < h:
         return False
-    if kind == "adjective" and not s.lower[c].endswith(_PAST_ENDINGS):
+    if kind == "adjective" and not s.lower[c].endswith(PAST_ENDINGS):
         return False
     if s.pos[h] not in ("NOUN", "PROPN") or not s.is_clause(s.head[h]):
         return False  # « avoir les pieds nus dans des souliers »: no clause to say it in
@@ -260,7 +260,7 @@ def _described(s: Sentence, referent: int, c: int) -> Mention | None:
         if not own:
             return None
         found = Mention(found.token, own, found.phrase, found.personal)
-    if _disagrees(s.lower[c], found.agree):
+    if disagrees(s.lower[c], found.agree):
         return None  # « Ce marchand était devenue … »: the description is someone else's
     return found if found.pronoun() or found.phrase else None
 

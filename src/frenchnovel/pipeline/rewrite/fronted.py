@@ -13,6 +13,11 @@ moment (« Le soir, », « Le 22 avril, »); then a clause that opens with its o
 locution (« En effet, », « Au contraire, », « Un jour, »: no determiner, or no moment one can
 point at), never « de » or « parmi » (« De ses coups, il sort … » says whence), nor before an
 inverted subject (« Dans le nord se creusait … ») or « il y a », which says the place.
+
+A participle opening the sentence before its subject pronoun is a description of it
+(``fronted_description``): « Couchée sur le dos, immobile, elle discernait vaguement les
+objets. » → « Elle était couchée sur le dos, immobile. Elle discernait vaguement les objets. »,
+where the participle agrees with the pronoun.
 """
 
 from __future__ import annotations
@@ -20,9 +25,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from frenchnovel.pipeline.rewrite.circumstances import link_for
+from frenchnovel.pipeline.rewrite.descriptions import PAST_ENDINGS, disagrees
 from frenchnovel.pipeline.rewrite.pieces import Piece
+from frenchnovel.pipeline.rewrite.referents import copula, mention
 from frenchnovel.pipeline.rewrite.splitting import top_clause
 from frenchnovel.pipeline.rewrite.syntax import Sentence
+from frenchnovel.pipeline.rewrite.times import MOMENTS
+from frenchnovel.pipeline.verbforms import never_finite
 
 _OPENERS = {
     "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
@@ -32,15 +41,9 @@ _OPENERS = {
 _DETERMINERS = {"le", "la", "l'", "l’", "les", "un", "une", "ce", "cet", "cette", "ces", "son",
                 "sa", "ses", "leur", "leurs", "mon", "ma", "mes", "notre", "nos", "votre", "vos",
                 "du", "des", "au", "aux", "quelques", "plusieurs"}  # fmt: skip
-MOMENTS = {
-    "matin", "soir", "lendemain", "surlendemain", "veille", "nuit", "jour", "journée", "soirée",
-    "matinée", "aube", "hiver", "été", "automne", "printemps", "semaine", "mois", "année",
-    "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "janvier",
-    "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-    "novembre", "décembre", "heure", "heures", "instant", "moment", "midi", "minuit",
-}  # fmt: skip
 _DEFINITE = {"le", "la", "l'", "l’", "ce", "cet", "cette", "ces"}
 MAX_WORDS = 7  # a longer opening is seldom one circumstance
+_PRONOUNS = {"il", "elle", "ils", "elles"}
 
 
 def fronted(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
@@ -64,6 +67,41 @@ def fronted(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     main.anchor = piece.position()
     kid.anchor = main.anchor + 0.5
     yield [main, kid]
+
+
+def fronted_description(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
+    """« Couchée sur le dos, immobile, elle discernait … » → « Elle était couchée sur le dos,
+    immobile. Elle discernait … »: a participle opening the sentence, before the subject pronoun
+    it agrees with, where the parse did not hang it on the subject."""
+    tokens = piece.tokens
+    if piece.link or piece.subject is not None or piece.copula or tokens[0] != 0:
+        return
+    first = tokens[0]
+    word = s.lower[first]
+    if not word.endswith(PAST_ENDINGS) or not (never_finite(word) or s.pos[first] == "VERB"):
+        return
+    if len(word) < 4 or s.pos[first] not in ("VERB", "ADJ", "NOUN", "PROPN"):
+        return  # « Au fond, », « Parmi … »: no participle
+    at = next((n for n, k in enumerate(tokens) if s.lower[k] in _PRONOUNS), -1)
+    if at < 2 or s.text[tokens[at - 1]] != "," or at > MAX_WORDS + 4:
+        return
+    phrase, rest = tokens[: at - 1], tokens[at:]
+    if any(s.finite[k] or s.text[k] in ("«", "»", "—", "–", "(", ")") for k in phrase):
+        return
+    head = top_clause(s, rest)
+    if head < 0 or s.finite_of(head) not in rest or s.subject(head) != tokens[at]:
+        return
+    found = mention(s, tokens[at])
+    if not found.agree or disagrees(word, found.agree) or not s.tense(head):
+        return
+    kid = Piece(phrase, -1, piece.drop & set(phrase))
+    kid.subject, kid.subject_at = found, first
+    kid.copula = copula(s.tense(head), found.agree)
+    main = Piece(rest, head, piece.drop & set(rest))
+    main.insert = {k: w for k, w in piece.insert.items() if k in set(rest)}
+    kid.anchor = piece.position()
+    main.anchor = kid.anchor + 0.5
+    yield [kid, main]
 
 
 def _circumstance(s: Sentence, phrase: list[int]) -> bool:

@@ -23,6 +23,14 @@ from frenchnovel.pipeline.rewrite.splitting import top_clause
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.verbforms import lemmas_of
 
+# Words that name a moment (« le soir », « le 22 avril », « la veille »).
+MOMENTS = {
+    "matin", "soir", "lendemain", "surlendemain", "veille", "nuit", "jour", "journée", "soirée",
+    "matinée", "aube", "hiver", "été", "automne", "printemps", "semaine", "mois", "année",
+    "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "janvier",
+    "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+    "novembre", "décembre", "heure", "heures", "instant", "moment", "midi", "minuit",
+}  # fmt: skip
 _QUE = ("que", "qu'", "qu’")
 _ONE_WORD = {"quand", "lorsque", "lorsqu'", "lorsqu’"}
 _TWO_WORDS = {"dès", "aussitôt", "sitôt", "après", "depuis"}  # « dès que … »

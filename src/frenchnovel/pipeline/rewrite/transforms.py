@@ -17,7 +17,8 @@ DisSim, Niklaus et al. 2019, and Brouwers et al. 2014 for French); ``clauses``,
   « Alors, »; a condition (« si ») or a concession stays;
 - a description set off by commas (participle, adjective, apposition) → « il / elle était … »;
   a present participle or a gerund in a past narrative → the imperfect (« rêvant » → « elle
-  rêvait »);
+  rêvait »); a participle opening the sentence before its subject pronoun, read from the words
+  (``fronted``);
 - how someone holds themselves (« , le front haut, », « , le journal à la main, ») → « il avait
   … » (``bearings``); a name's apposition (« Tellier, le maître du Café, ») → « C'était … »,
   read from the words where the parse misses it (``appositions``);
@@ -49,7 +50,7 @@ from frenchnovel.pipeline.rewrite.clauses import (
 )
 from frenchnovel.pipeline.rewrite.complements import complements
 from frenchnovel.pipeline.rewrite.descriptions import descriptions
-from frenchnovel.pipeline.rewrite.fronted import fronted
+from frenchnovel.pipeline.rewrite.fronted import fronted, fronted_description
 from frenchnovel.pipeline.rewrite.participles import participles
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.purposes import purposes
@@ -72,6 +73,7 @@ def candidates(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     yield from fronted_time(s, piece)
     yield from trailing_time(s, piece)
     yield from descriptions(s, piece)
+    yield from fronted_description(s, piece)
     yield from bearings(s, piece)
     yield from appositions(s, piece)
     yield from complements(s, piece)
