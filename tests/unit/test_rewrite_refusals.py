@@ -141,3 +141,19 @@ def test_a_noun_named_again_leaves_an_adjective_that_has_a_complement() -> None:
     )
     s = Sentence.of(get_nlp()(source), source)
     assert mention(s, s.text.index("danseurs")).phrase == "ces danseurs"
+
+
+def test_a_title_its_period_and_its_name_stay_together() -> None:
+    source = (
+        "Il convient de dire maintenant qu'aux divers motifs qui avaient poussé Mrs. Weldon à "
+        "résister aux injonctions de Negoro, se joignait un autre motif, qui n'était pas sans "
+        "valeur."
+    )
+    pieces = rewrite(source)
+    assert not any(p.endswith("Mrs.") for p in pieces)
+    assert all("Mrs. Weldon" in p for p in pieces if "Weldon" in p)
+
+
+def test_a_present_in_oit_takes_c_est() -> None:
+    source = "Pour peu qu'ils aient quelque talent, on les reçoit dans les meilleures sociétés."
+    assert "C'est dans les meilleures sociétés." in rewrite(source)

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import re
 
-from frenchnovel.pipeline.rewrite.continuity import disagrees, open_cc, opens_on_its_verb
+from frenchnovel.pipeline.rewrite.continuity import (
+    disagrees,
+    open_cc,
+    opens_on_its_verb,
+    splits_a_title,
+)
 from frenchnovel.pipeline.rewrite.pieces import LINKS, Piece
 from frenchnovel.pipeline.rewrite.referents import PERSONAL
 from frenchnovel.pipeline.rewrite.syntax import (
@@ -97,7 +102,7 @@ def problems(s: Sentence, piece: Piece, min_words: int) -> list[str]:
         out.append("conjunction without its clause")  # « … de particulier que, si … »
     if any(_orphan_relative(s, piece, k) for k in words):
         out.append("relative without antecedent")
-    if _unbalanced(s, piece):
+    if _unbalanced(s, piece) or splits_a_title(s, piece):
         out.append("unbalanced")
     if disagrees(s, piece):
         out.append("agreement")

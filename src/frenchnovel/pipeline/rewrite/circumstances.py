@@ -200,4 +200,6 @@ def link_for(s: Sentence, h: int) -> str:
         return LINKS[0]  # an imperfect, or a compound tense
     if s.tense(h) == "Pres" and word.endswith(_PRESENT):
         return LINKS[2]
+    if word.endswith("oit"):
+        return LINKS[2]  # « reçoit », « voit », « doit »: no simple past ends so
     return LINKS[1] if word.endswith(_SIMPLE_PAST) else LINKS[0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from frenchnovel.pipeline.rewrite.continuity import title_before_name
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.referents import Mention
 from frenchnovel.pipeline.rewrite.splitting import (
@@ -213,12 +214,18 @@ def _dangling_tail(s: Sentence, left: list[int]) -> list[int]:
         k = left[n]
         if s.finite[k]:
             return []
-        if s.text[k] in (".", "!", "?", "…"):  # « … quitté le Cap. Le 12 juillet, il … »
+        if s.text[k] in (".", "!", "?", "…") and not _abbreviated(s, k):  # « … le Cap. Le 12 »
             return left[n + 1 :]
         opens = n + 1 < len(left) and s.text[left[n + 1]] == ","  # « et, sans perdre … »
         if s.pos[k] == "CCONJ" and s.lower[k] in ("et", "mais", "puis", "or", "donc", "car"):
             return left[n:] if opens else []  # « mais son front » ends the clause before
     return []
+
+
+def _abbreviated(s: Sentence, k: int) -> bool:
+    """The period ``k`` ends a title or an initial (« Mrs. Weldon », « M. Homais »), not a
+    sentence."""
+    return s.text[k] == "." and 0 < k < len(s) - 1 and title_before_name(s, k - 1)
 
 
 def _verb_after(s: Sentence, tokens: list[int], m: int) -> tuple[int, bool]:

@@ -13,6 +13,7 @@ to another piece.
 
 from __future__ import annotations
 
+from frenchnovel.pipeline.abbreviations import TITLES, is_initial
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 
@@ -72,3 +73,24 @@ def open_cc(s: Sentence, piece: Piece) -> bool:
         if s.lower[k] in _SUBORDINATORS:
             return True  # « …, parce qu'ayant un commandement en Provence. »
     return False
+
+
+def splits_a_title(s: Sentence, piece: Piece) -> bool:
+    """« … avaient poussé Mrs. » / « Weldon à résister »: a title, its period and the name after
+    them go together or not at all."""
+    kept = {k for k in piece.tokens if k not in piece.drop}
+    for k in kept:
+        if s.text[k] == "." and k > 0 and k + 1 < len(s) and title_before_name(s, k - 1):
+            if len({k - 1, k, k + 1} & kept) != 3:
+                return True
+    return False
+
+
+def title_before_name(s: Sentence, k: int) -> bool:
+    """``k`` is a title or an initial whose period is followed by a name (« Mrs. Weldon »,
+    « M. Homais »), not a noun (« quitté le Cap. Le 12 juillet »)."""
+    word = s.text[k]
+    if not (word in TITLES or is_initial(word)) or k + 2 >= len(s):
+        return False
+    determined = k > 0 and s.lower[k - 1] in ("le", "la", "les", "du", "au", "des", "l'", "l’")
+    return not determined and s.text[k + 2][:1].isupper()
