@@ -27,7 +27,7 @@ from frenchnovel.pipeline.rewrite.splitting import COMMAS, STOPS, detach, may_ow
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.verbforms import lemmas_of
 
-_PREPOSITIONS = {
+PREPOSITIONS = {
     "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
     "parmi", "chez", "depuis", "malgré", "durant", "contre", "dès", "entre", "en", "par",
     "près", "auprès", "loin", "autour", "le", "lors", "selon", "travers", "au-dessus",
@@ -133,7 +133,7 @@ def _circumstance(s: Sentence, h: int, a: int, members: set[int]) -> bool:
     first = min(cases)
     opening = s.lower[first]
     place = opening in ("à", "au", "aux") and first + 1 < len(s) and s.lower[first + 1] in _PLACE
-    if not (opening in _PREPOSITIONS or place) or (opening in _BY_AGENT and _passive(s, up)):
+    if not (opening in PREPOSITIONS or place) or (opening in _BY_AGENT and _passive(s, up)):
         return False  # « à travers la plaine », « au milieu de la nuit » are places
     inner = s.subtree(a) & members
     words = [k for k in inner if not s.is_punct(k)]

@@ -24,20 +24,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from frenchnovel.pipeline.rewrite.circumstances import link_for
+from frenchnovel.pipeline.rewrite.circumstances import PREPOSITIONS, link_for
 from frenchnovel.pipeline.rewrite.descriptions import PAST_ENDINGS, disagrees
 from frenchnovel.pipeline.rewrite.pieces import Piece
 from frenchnovel.pipeline.rewrite.referents import copula, mention
-from frenchnovel.pipeline.rewrite.splitting import top_clause
+from frenchnovel.pipeline.rewrite.splitting import halves, top_clause
 from frenchnovel.pipeline.rewrite.syntax import Sentence
 from frenchnovel.pipeline.rewrite.times import MOMENTS
 from frenchnovel.pipeline.verbforms import never_finite
 
-_OPENERS = {
-    "dans", "sur", "sous", "devant", "derrière", "après", "avant", "pendant", "vers", "avec",
-    "chez", "depuis", "malgré", "durant", "contre", "dès", "entre", "en", "par", "près",
-    "auprès", "autour", "lors", "selon", "à", "au", "aux",
-}  # fmt: skip  # not « de » (« De ses coups, il sort … »: whence), nor « parmi » (« … il y en a »)
+# Prepositions of place, time or manner (``circumstances``), and « à » (« À Paris, »); not
+# « de » (« De ses coups, il sort … »: whence), nor « parmi » (« … il y en avait une »).
+_OPENERS = (PREPOSITIONS - {"parmi", "loin", "le", "travers", "au-dessus", "au-dessous"}) | {
+    "à",
+    "au",
+    "aux",
+}
 _DETERMINERS = {"le", "la", "l'", "l’", "les", "un", "une", "ce", "cet", "cette", "ces", "son",
                 "sa", "ses", "leur", "leurs", "mon", "ma", "mes", "notre", "nos", "votre", "vos",
                 "du", "des", "au", "aux", "quelques", "plusieurs"}  # fmt: skip
@@ -49,7 +51,7 @@ _PRONOUNS = {"il", "elle", "ils", "elles"}
 def fronted(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     """The opening circumstance of ``piece`` as « C'était … » after its clause."""
     tokens = piece.tokens
-    if piece.link or piece.subject is not None or piece.copula or tokens[0] != 0:
+    if not _whole_sentence(piece):
         return
     comma = next((n for n, k in enumerate(tokens) if s.text[k] == ","), -1)
     if not 2 <= comma <= MAX_WORDS:
@@ -60,9 +62,7 @@ def fronted(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     head = top_clause(s, rest)
     if head < 0 or s.finite_of(head) not in rest or not _opens_with_subject(s, rest, head):
         return
-    main = Piece(rest, head, piece.drop & set(rest))
-    main.insert = {k: w for k, w in piece.insert.items() if k in set(rest)}
-    kid = Piece(phrase, -1, piece.drop & set(phrase))
+    kid, main = halves(s, piece, phrase, rest, head)
     kid.link = link_for(s, head)
     main.anchor = piece.position()
     kid.anchor = main.anchor + 0.5
@@ -74,7 +74,7 @@ def fronted_description(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     immobile. Elle discernait … »: a participle opening the sentence, before the subject pronoun
     it agrees with, where the parse did not hang it on the subject."""
     tokens = piece.tokens
-    if piece.link or piece.subject is not None or piece.copula or tokens[0] != 0:
+    if not _whole_sentence(piece):
         return
     first = tokens[0]
     word = s.lower[first]
@@ -94,14 +94,18 @@ def fronted_description(s: Sentence, piece: Piece) -> Iterator[list[Piece]]:
     found = mention(s, tokens[at])
     if not found.agree or disagrees(word, found.agree) or not s.tense(head):
         return
-    kid = Piece(phrase, -1, piece.drop & set(phrase))
+    kid, main = halves(s, piece, phrase, rest, head)
     kid.subject, kid.subject_at = found, first
     kid.copula = copula(s.tense(head), found.agree)
-    main = Piece(rest, head, piece.drop & set(rest))
-    main.insert = {k: w for k, w in piece.insert.items() if k in set(rest)}
     kid.anchor = piece.position()
     main.anchor = kid.anchor + 0.5
     yield [kid, main]
+
+
+def _whole_sentence(piece: Piece) -> bool:
+    """``piece`` opens the source sentence and writes nothing of its own yet."""
+    fresh = not piece.link and piece.subject is None and not piece.copula
+    return fresh and bool(piece.tokens) and piece.tokens[0] == 0
 
 
 def _circumstance(s: Sentence, phrase: list[int]) -> bool:
